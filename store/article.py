@@ -1,0 +1,187 @@
+"""The article model and its TinyDB document schema.
+
+Schema version 1 (one document per article in the ``articles`` table):
+
+=============  ==========================================================
+field          meaning
+=============  ==========================================================
+``id``         stable id: from the guid/URL, else a hash of the content
+``title``      headline (plain text)
+``url``        link to the original, may be empty
+``source``     publisher or feed name
+``author``     byline, may be empty
+``published``  ISO 8601 with a zone, may be empty when unknown
+``summary``    standfirst or lead paragraph
+``body``       paragraphs separated by blank lines
+``caption``    photo caption kept from the source, may be empty
+``tags``       list of strings
+``entities``   ``[{start, end, kind, text}]`` character spans over ``body``
+=============  ==========================================================
+
+Unknown fields are kept untouched in ``extra``; missing fields get defaults; a document that
+is not an object or has neither title nor body is rejected with a reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+SCHEMA_VERSION = 1
+ENTITY_KINDS = ("person", "org", "place", "date", "figure", "misc")
+KNOWN_FIELDS = (
+    "id",
+    "title",
+    "url",
+    "source",
+    "author",
+    "published",
+    "summary",
+    "body",
+    "caption",
+    "tags",
+    "entities",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A named thing mentioned in an article body, as a character span."""
+
+    start: int
+    end: int
+    kind: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "kind": self.kind, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article; immutable so rows and caches can share it safely."""
+
+    id: str
+    title: str
+    body: str = ""
+    url: str = ""
+    source: str = ""
+    author: str = ""
+    published: str = ""
+    summary: str = ""
+    caption: str = ""
+    tags: tuple[str, ...] = ()
+    entities: tuple[Entity, ...] | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def date(self) -> str:
+        """The publication day as ``YYYY-MM-DD``, or empty when unknown."""
+        return self.published[:10]
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [part for part in self.body.split("\n\n") if part.strip()]
+
+    def to_document(self) -> dict[str, Any]:
+        doc: dict[str, Any] = dict(self.extra)
+        doc.update(
+            id=self.id,
+            title=self.title,
+            url=self.url,
+            source=self.source,
+            author=self.author,
+            published=self.published,
+            summary=self.summary,
+            body=self.body,
+            caption=self.caption,
+            tags=list(self.tags),
+        )
+        if self.entities is not None:
+            doc["entities"] = [entity.to_dict() for entity in self.entities]
+        return doc
+
+
+class InvalidDocument(ValueError):
+    """A stored document that cannot become an article; the message says why."""
+
+
+def content_id(*parts: str) -> str:
+    """A stable id for an article that has no guid or URL."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[:16]
+
+
+def article_from_document(doc: Mapping[str, Any]) -> Article:
+    """Build an article from a stored document, or raise ``InvalidDocument``."""
+    if not isinstance(doc, Mapping):
+        raise InvalidDocument("not a JSON object")
+    title = _text(doc, "title")
+    body = _text(doc, "body")
+    summary = _text(doc, "summary")
+    if not (title or body or summary):
+        raise InvalidDocument("no title, summary or body")
+    url = _text(doc, "url")
+    article_id = _text(doc, "id") or content_id(url, title, body)
+    return Article(
+        id=article_id,
+        title=title or _fallback_title(summary or body),
+        body=body,
+        url=url,
+        source=_text(doc, "source"),
+        author=_text(doc, "author"),
+        published=_published(doc.get("published")),
+        summary=summary,
+        caption=_text(doc, "caption"),
+        tags=tuple(str(tag) for tag in _list(doc.get("tags")) if isinstance(tag, str | int)),
+        entities=_entities(doc.get("entities"), len(body)),
+        extra={key: value for key, value in doc.items() if key not in KNOWN_FIELDS},
+    )
+
+
+def _text(doc: Mapping[str, Any], key: str) -> str:
+    value = doc.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float):
+        return str(value)
+    raise InvalidDocument(f"field {key!r} is {type(value).__name__}, expected text")
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _fallback_title(text: str) -> str:
+    first_line = text.strip().split("\n", 1)[0]
+    return first_line[:100] or "(untitled)"
+
+
+def _published(value: Any) -> str:
+    """Normalise a stored date; an unreadable one becomes empty rather than fatal."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        return ""
+
+
+def _entities(value: Any, body_length: int) -> tuple[Entity, ...] | None:
+    """Valid entity spans only; ``None`` means "not extracted yet"."""
+    if not isinstance(value, list):
+        return None
+    spans = []
+    for item in value:
+        try:
+            entity = Entity(
+                int(item["start"]), int(item["end"]), str(item["kind"]), str(item["text"])
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+        if 0 <= entity.start < entity.end <= body_length and entity.kind in ENTITY_KINDS:
+            spans.append(entity)
+    return tuple(spans)

@@ -1,0 +1,9 @@
+"""Errors the store raises; each carries a message fit to print as one line."""
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or written, explained in one line."""
+
+
+class LockTimeout(StoreError):
+    """Another process held the store's lock for too long."""

@@ -1,0 +1,13 @@
+"""Case- and accent-insensitive text, for matching what a reader types."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and drop accents: "Café Zürich" -> "cafe zurich"."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))

@@ -1,0 +1,29 @@
+"""Make untrusted article text safe to show in a terminal.
+
+Removes ANSI/VT escape sequences (CSI, OSC, DCS, SOS, PM, APC and two-byte ESC forms, in
+their 7-bit and 8-bit spellings), every other C0 and C1 control character except newline and
+tab, and Unicode bidirectional overrides that can make text display differently from what it
+is. Newlines and tabs survive; tabs become spaces so cell widths stay predictable.
+"""
+
+from __future__ import annotations
+
+import re
+
+_STRING_SEQUENCE = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+_CSI = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+_ESC = r"\x1b[ -/]*[0-~]?"
+_CONTROLS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+_BIDI = r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
+_UNSAFE = re.compile("|".join((_STRING_SEQUENCE, _CSI, _ESC, _CONTROLS, _BIDI)))
+
+
+def clean_text(text: str) -> str:
+    """Return ``text`` without escape sequences or control characters; keeps newlines."""
+    text = text.replace("\r\n", "\n").replace("\t", "    ")
+    return _UNSAFE.sub("", text)
+
+
+def clean_line(text: str) -> str:
+    """Like ``clean_text`` but for one-line fields: any whitespace run becomes one space."""
+    return " ".join(clean_text(text).split())

@@ -1,0 +1,92 @@
+"""Reading state (read, starred, last opened) in a small TinyDB file of its own.
+
+State changes on every keystroke, so it never lives in the article file: marking an article
+read rewrites a file of a few kilobytes, not the whole store. Each change re-reads the file
+under the store lock before writing, so two processes on one store never lose each other's
+updates.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import Query
+from tinydb.table import Table
+
+from store.errors import StoreError
+from store.storage import AtomicJSONStorage, holding, read_tables
+
+STATE_TABLE = "state"
+
+
+class ReadingState:
+    """Per-article flags, cached in memory and written through to disk."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.error: str | None = None
+        self._flags: dict[str, dict[str, Any]] = {}
+        self._load()
+
+    @property
+    def writable(self) -> bool:
+        return self.error is None
+
+    def _load(self) -> None:
+        if not self.path.exists():
+            return
+        try:
+            table = read_tables(self.path).get(STATE_TABLE, {})
+        except StoreError as exc:
+            self.error = f"reading state not saved: {exc}"
+            return
+        if not all(isinstance(doc, dict) for doc in table.values()):
+            self.error = f"reading state not saved: {self.path}: not a reading state file"
+            return
+        self._flags = {doc["id"]: doc for doc in table.values() if isinstance(doc.get("id"), str)}
+
+    def is_read(self, article_id: str) -> bool:
+        return bool(self._flags.get(article_id, {}).get("read"))
+
+    def is_starred(self, article_id: str) -> bool:
+        return bool(self._flags.get(article_id, {}).get("starred"))
+
+    def set_read(self, article_id: str, read: bool = True) -> None:
+        changes: dict[str, Any] = {"read": read}
+        if read:
+            changes["opened"] = datetime.now(UTC).isoformat(timespec="seconds")
+        self._update(article_id, changes)
+
+    def toggle_read(self, article_id: str) -> bool:
+        read = not self.is_read(article_id)
+        self._update(article_id, {"read": read})
+        return read
+
+    def toggle_star(self, article_id: str) -> bool:
+        starred = not self.is_starred(article_id)
+        self._update(article_id, {"starred": starred})
+        return starred
+
+    def _update(self, article_id: str, changes: dict[str, Any]) -> None:
+        """Apply ``changes`` in memory, then durably; failures keep the app going read-only."""
+        self._flags.setdefault(article_id, {"id": article_id}).update(changes)
+        if not self.writable:
+            return
+        try:
+            self._write(article_id, changes)
+        except (StoreError, OSError) as exc:
+            self.error = f"reading state not saved: {exc}"
+
+    def _write(self, article_id: str, changes: dict[str, Any]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        storage = AtomicJSONStorage(self.path)
+        with holding(storage.lock):
+            if not self.path.exists():
+                storage.write({STATE_TABLE: {}})
+            # A fresh Table per write: TinyDB caches the next document id per Table, which
+            # would collide with ids another process has since used.
+            table = Table(storage, STATE_TABLE, cache_size=0)
+            doc = dict(changes, id=article_id)
+            table.upsert(doc, Query().id == article_id)

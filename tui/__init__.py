@@ -1,0 +1,1 @@
+"""The newsdesk terminal app and its command line."""

@@ -1,0 +1,76 @@
+"""The newsdesk Textual app: a thin shell that opens the main screen on a store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from store.library import ArticleStore
+from store.state import ReadingState
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+
+
+class NewsdeskApp(App[None]):
+    """Browse a store of articles from the keyboard."""
+
+    TITLE = "newsdesk"
+    CSS_PATH = "newsdesk.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+    ]
+    """Quit and help work everywhere except while typing in the search box."""
+
+    def __init__(self, store: ArticleStore, state: ReadingState) -> None:
+        super().__init__()
+        self.store = store
+        self.state = state
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen(self.store, self.state))
+        for message in self._startup_warnings():
+            self.notify(message, severity="warning", timeout=8)
+
+    def _startup_warnings(self) -> list[str]:
+        warnings = []
+        if self.store.rejects:
+            first = self.store.rejects[0]
+            warnings.append(
+                f"{len(self.store.rejects)} invalid document(s) skipped "
+                f"(first: {first.item}: {first.reason})"
+            )
+        if self.state.error:
+            warnings.append(self.state.error)
+        return warnings
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            yield SystemCommand("Search", "Filter articles as you type (/)", screen.action_search)
+            yield SystemCommand(
+                "Toggle read",
+                "Mark the current article read or unread (m)",
+                screen.action_toggle_read,
+            )
+            yield SystemCommand(
+                "Toggle star", "Star or unstar the current article (s)", screen.action_toggle_star
+            )
+            yield SystemCommand(
+                "Next article", "Read the next article (])", lambda: screen.action_step(1)
+            )
+            yield SystemCommand(
+                "Previous article", "Read the previous article ([)", lambda: screen.action_step(-1)
+            )
+            yield SystemCommand(
+                "Clear search", "Show every article (esc)", screen.action_clear_search
+            )
+        yield SystemCommand("Keys", "Show every key (?)", self.action_help)

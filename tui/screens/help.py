@@ -1,0 +1,47 @@
+"""The help screen: every key, grouped."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.keys import KEY_HELP
+
+
+class HelpScreen(ModalScreen[None]):
+    """A scrollable table of keys; any of escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("j,down", "scroll('down')", show=False),
+        Binding("k,up", "scroll('up')", show=False),
+    ]
+    """Close with escape, q or ?; scroll with j/k."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(_key_table(), id="help-keys")
+
+    def action_scroll(self, direction: str) -> None:
+        box = self.query_one("#help-box", VerticalScroll)
+        box.scroll_relative(y=1 if direction == "down" else -1, animate=False)
+
+
+def _key_table() -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for group, keys in KEY_HELP:
+        table.add_row(Text(group, style="underline"), "")
+        for key, meaning in keys:
+            table.add_row(key, meaning)
+        table.add_row("", "")
+    table.add_row("", Text("esc, q or ? closes this help", style="italic"))
+    return table

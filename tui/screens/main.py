@@ -1,0 +1,145 @@
+"""The main screen: search bar, article list and detail pane, coordinated here."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from store.article import Article
+from store.library import ArticleStore
+from store.search import TextFilter
+from store.state import ReadingState
+from tui.widgets.article_list import ArticleList
+from tui.widgets.article_view import ArticleView
+from tui.widgets.search_bar import SearchBar
+
+NARROW_WIDTH = 100
+
+
+class MainScreen(Screen[None]):
+    """Routes messages between the panes; the panes never talk to each other."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="main.search"),
+        Binding("escape", "back", "Back", show=False, id="main.back"),
+        Binding("m", "toggle_read", "Read/unread", id="main.toggle_read"),
+        Binding("s", "toggle_star", "Star", id="main.toggle_star"),
+    ]
+    """Keys that act on the current article wherever the focus is."""
+
+    def __init__(self, store: ArticleStore, state: ReadingState) -> None:
+        super().__init__()
+        self.store = store
+        self.state = state
+        self.filter = TextFilter(store.articles)
+        self.shown: list[Article] = list(store.articles)
+        self._warned_read_only = False
+
+    def compose(self) -> ComposeResult:
+        yield SearchBar(id="search-bar")
+        with Horizontal(id="panes"):
+            yield ArticleList(id="article-list")
+            yield ArticleView(id="article-view")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        article_list = self.query_one(ArticleList)
+        article_list.flags = self.state
+        self._show_results("")
+        article_list.focus()
+        self._apply_width(self.size.width)
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+
+    @property
+    def reading(self) -> bool:
+        return self.has_class("-reading")
+
+    def _set_reading(self, reading: bool) -> None:
+        self.set_class(reading, "-reading")
+        target = self.query_one(ArticleView) if reading else self.query_one(ArticleList)
+        target.focus()
+
+    @on(Input.Changed, "#query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self._show_results(event.value)
+
+    def _show_results(self, query: str) -> None:
+        hits = self.filter.search(query)
+        self.shown = [self.store.articles[i] for i in hits]
+        empty = f"No articles match “{query.strip()}”" if query.strip() else "No articles yet"
+        self.query_one(ArticleList).show(self.shown, empty)
+        self.query_one(SearchBar).set_count(len(self.shown), len(self.store))
+        if not self.shown:
+            self.query_one(ArticleView).show_article(None)
+
+    @on(ArticleList.Highlighted)
+    def _preview(self, event: ArticleList.Highlighted) -> None:
+        self.query_one(ArticleView).show_article(self.store.get(event.article_id))
+
+    @on(ArticleList.Selected)
+    def _open(self, event: ArticleList.Selected) -> None:
+        self._read(event.article_id)
+        self._set_reading(True)
+
+    def _read(self, article_id: str) -> None:
+        self.query_one(ArticleView).show_article(self.store.get(article_id))
+        if not self.state.is_read(article_id):
+            self.state.set_read(article_id, True)
+            self._state_changed(article_id)
+
+    def _state_changed(self, article_id: str) -> None:
+        self.query_one(ArticleList).refresh_row(article_id)
+        if self.state.error and not self._warned_read_only:
+            self._warned_read_only = True
+            self.notify(self.state.error, severity="warning", timeout=8)
+
+    def current_id(self) -> str | None:
+        return self.query_one(ArticleList).current_id
+
+    def action_step(self, delta: int) -> None:
+        """Read the next (``1``) or previous (``-1``) article of the list."""
+        article_list = self.query_one(ArticleList)
+        article_list.cursor += delta
+        if article_list.current_id is not None:
+            self._read(article_list.current_id)
+
+    def action_search(self) -> None:
+        self._set_reading(False)
+        self.query_one(SearchBar).focus_input()
+
+    def action_focus_list(self) -> None:
+        self._set_reading(False)
+
+    def action_clear_search(self) -> None:
+        self.query_one(SearchBar).clear()
+        self._set_reading(False)
+
+    def action_back(self) -> None:
+        if self.reading or self.focused is not self.query_one(ArticleList):
+            self._set_reading(False)
+        elif self.query_one(SearchBar).value:
+            self.query_one(SearchBar).clear()
+
+    def action_toggle_read(self) -> None:
+        if (article_id := self.current_id()) is not None:
+            read = self.state.toggle_read(article_id)
+            self._state_changed(article_id)
+            self.notify("Marked read" if read else "Marked unread", timeout=1.5)
+
+    def action_toggle_star(self) -> None:
+        if (article_id := self.current_id()) is not None:
+            starred = self.state.toggle_star(article_id)
+            self._state_changed(article_id)
+            self.notify("Starred" if starred else "Unstarred", timeout=1.5)

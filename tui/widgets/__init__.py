@@ -1,0 +1,1 @@
+"""Widgets of the newsdesk app; each renders what the store returns and posts messages up."""

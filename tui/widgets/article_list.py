@@ -1,0 +1,210 @@
+"""The article list: a Line-API view that draws only the rows on screen.
+
+Rows are formatted in ``render_line`` from the article they show, so filtering 100,000
+articles costs one list assignment, and a cursor move refreshes just the two rows involved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Protocol
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from store.article import Article
+from store.sanitize import clean_line
+
+SOURCE_WIDTH = 10
+
+
+class RowFlags(Protocol):
+    """What the list needs to know about reading state."""
+
+    def is_read(self, article_id: str) -> bool: ...
+
+    def is_starred(self, article_id: str) -> bool: ...
+
+
+class _NoFlags:
+    def is_read(self, article_id: str) -> bool:
+        return False
+
+    def is_starred(self, article_id: str) -> bool:
+        return False
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """One row per article: unread dot, star, date, source, title."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("g,home", "first", "First", show=False, id="list.first"),
+        Binding("G,end", "last", "Last", show=False, id="list.last"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("enter", "select", "Read", id="list.read"),
+    ]
+    """Vim keys and arrows move the cursor; enter opens the article."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-list--cursor",
+        "article-list--unread",
+        "article-list--read",
+        "article-list--date",
+        "article-list--source",
+        "article-list--marker",
+        "article-list--empty",
+    }
+
+    DEFAULT_CSS = """
+    ArticleList { height: 1fr; }
+    ArticleList > .article-list--cursor { background: $block-cursor-blurred-background; }
+    ArticleList:focus > .article-list--cursor { background: $block-cursor-background; }
+    ArticleList > .article-list--unread { text-style: bold; }
+    """
+
+    cursor: reactive[int] = reactive(0, init=False)
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved onto an article."""
+
+        article_id: str
+
+    @dataclass
+    class Selected(Message):
+        """The reader asked to open an article."""
+
+        article_id: str
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.articles: Sequence[Article] = ()
+        self.flags: RowFlags = _NoFlags()
+        self.empty_message = "No articles"
+
+    def show(self, articles: Sequence[Article], empty_message: str = "No articles") -> None:
+        """Replace the rows, keeping the cursor on the same article when it is still there."""
+        current = self.current_id
+        self.articles = articles
+        self.empty_message = empty_message
+        self.virtual_size = Size(self.size.width, len(articles))
+        index = next((i for i, a in enumerate(articles) if a.id == current), 0)
+        self.set_reactive(ArticleList.cursor, self.validate_cursor(index))
+        self.refresh()
+        self.scroll_to_region(self._row_region(self.cursor), animate=False, force=True)
+        if self.current_id is not None and self.current_id != current:
+            self.post_message(self.Highlighted(self.current_id))
+
+    @property
+    def current_id(self) -> str | None:
+        if 0 <= self.cursor < len(self.articles):
+            return self.articles[self.cursor].id
+        return None
+
+    def validate_cursor(self, cursor: int) -> int:
+        return max(0, min(cursor, len(self.articles) - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self.scroll_to_region(self._row_region(new), animate=False, force=True)
+        if self.current_id is not None:
+            self.post_message(self.Highlighted(self.current_id))
+
+    def _row_region(self, index: int) -> Region:
+        return Region(0, index, self.size.width, 1)
+
+    def refresh_row(self, article_id: str) -> None:
+        for index in range(len(self.articles)):
+            if self.articles[index].id == article_id:
+                self.refresh_line(index)
+                return
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.articles) - 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_select(self) -> None:
+        if self.current_id is not None:
+            self.post_message(self.Selected(self.current_id))
+
+    def move_to(self, article_id: str) -> None:
+        for index, article in enumerate(self.articles):
+            if article.id == article_id:
+                self.cursor = index
+                return
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = y + self.scroll_offset.y
+        if not self.articles:
+            return self._empty_line(y, width)
+        if index >= len(self.articles):
+            return Strip.blank(width, self.rich_style)
+        row_style = self.rich_style
+        if index == self.cursor:
+            row_style += self.get_component_rich_style("article-list--cursor", partial=True)
+        return self._format_row(self.articles[index], width, row_style)
+
+    def _empty_line(self, y: int, width: int) -> Strip:
+        if y != 0:
+            return Strip.blank(width, self.rich_style)
+        style = self.rich_style + self.get_component_rich_style("article-list--empty")
+        return Strip([Segment(set_cell_size(f" {self.empty_message}", width), style)])
+
+    def _format_row(self, article: Article, width: int, row_style: Style) -> Strip:
+        read = self.flags.is_read(article.id)
+        base = row_style + self.get_component_rich_style(
+            "article-list--read" if read else "article-list--unread", partial=True
+        )
+        marker = ("  " if read else "● ") + ("★ " if self.flags.is_starred(article.id) else "  ")
+        cells = [
+            (marker, self._part("marker", base)),
+            (f"{article.date or '          '} ", self._part("date", base)),
+            (
+                set_cell_size(clean_line(article.source), SOURCE_WIDTH) + " ",
+                self._part("source", base),
+            ),
+        ]
+        used = sum(cell_len(text) for text, _ in cells)
+        title = _fit(clean_line(article.title), max(0, width - used))
+        segments = [Segment(text, style) for text, style in cells]
+        segments.append(Segment(title, base))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _part(self, name: str, base: Style) -> Style:
+        return base + self.get_component_rich_style(f"article-list--{name}", partial=True)
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` cells, marking a cut with an ellipsis."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1).rstrip() + "…"

@@ -1,0 +1,38 @@
+"""The search pane: a query input with the match count beside it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Input, Label
+
+
+class SearchBar(Horizontal):
+    """``/`` focuses the input; every keystroke filters; the count says how many match."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "screen.clear_search", "Clear", show=False, id="search.clear"),
+        Binding("enter,down", "screen.focus_list", "Results", show=False, id="search.done"),
+    ]
+    """Enter or down goes to the results; escape clears the query."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("/", id="search-prompt")
+        yield Input(placeholder="search: words in title, source or text", id="query")
+        yield Label("", id="match-count")
+
+    def set_count(self, shown: int, total: int) -> None:
+        self.query_one("#match-count", Label).update(f"{shown:,} of {total:,}")
+
+    @property
+    def value(self) -> str:
+        return self.query_one("#query", Input).value
+
+    def clear(self) -> None:
+        self.query_one("#query", Input).value = ""
+
+    def focus_input(self) -> None:
+        self.query_one("#query", Input).focus()
