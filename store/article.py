@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -161,13 +161,19 @@ def _fallback_title(text: str) -> str:
 
 
 def _published(value: Any) -> str:
-    """Normalise a stored date; an unreadable one becomes empty rather than fatal."""
+    """A stored date in UTC, so that text order is time order; unreadable becomes empty.
+
+    A date without a zone is taken to be UTC.
+    """
     if not isinstance(value, str) or not value:
         return ""
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
 
 
 def _entities(value: Any, body_length: int) -> tuple[Entity, ...] | None:

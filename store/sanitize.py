@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_STRING_SEQUENCE = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+_STRING_SEQUENCE = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
 _CSI = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
 _ESC = r"\x1b[ -/]*[0-~]?"
 _CONTROLS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"

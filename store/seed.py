@@ -14,7 +14,10 @@ from store.article import Article, content_id
 
 _HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?")
 _CAPTION_PREFIX = re.compile(r"\APhoto:\s*")
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9”\")])[.!?](?=\s+[A-Z“\"]|\s*\Z)")
+_ABBREVIATIONS = (
+    r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMrs)(?<!\bGen)(?<!\bSen)(?<!\bRep)(?<!\bGov)"
+)
+_SENTENCE_END = re.compile(rf"(?<=[a-z0-9”\")]){_ABBREVIATIONS}[.!?](?=\s+[A-Z“\"]|\s*\Z)")
 TITLE_LIMIT = 100
 
 

@@ -1,0 +1,98 @@
+"""Shared fixtures for the store tests.
+
+Fixtures here are used by several test modules; keep module-specific helpers in the module.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from store.article import Article
+from store.library import create_store, seed_articles
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEED_FILE = REPO_ROOT / "seeds" / "000_400443abfab150ff.txt"
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    """The real seed article shipped in the repository's ``seeds/`` folder."""
+    assert SEED_FILE.is_file(), f"seed file missing: {SEED_FILE}"
+    return SEED_FILE
+
+
+@pytest.fixture
+def tmp_store(tmp_path: Path, seed_path: Path) -> Path:
+    """A fresh store file in ``tmp_path`` holding the bundled seed articles."""
+    path = tmp_path / "articles.json"
+    create_store(path, seed_articles(seed_path.parent))
+    return path
+
+
+@pytest.fixture
+def subprocess_env() -> dict[str, str]:
+    """Environment for ``sys.executable`` children that must be able to ``import store``."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+_PLACES = ("Zürich", "Genève", "São Paulo", "Montréal", "Kraków", "Oslo", "Lisbon", "Dublin")
+_SUBJECTS = (
+    "tram line",
+    "café terraces",
+    "harbour works",
+    "budget vote",
+    "river flood",
+    "night train",
+    "library hours",
+)
+_SOURCES = ("Neue Zürcher Zeitung", "Le Temps", "Folha", "Reuters", "The Irish Times")
+_MOODS = ("delighted", "naïve", "worried", "cautious", "furious")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _make_article(index: int, published: datetime) -> Article:
+    place = _PLACES[index % len(_PLACES)]
+    subject = _SUBJECTS[index % len(_SUBJECTS)]
+    mood = _MOODS[index % len(_MOODS)]
+    body = (
+        f"Residents of {place} debated the {subject} on {_WEEKDAYS[index % 7]}.\n\n"
+        f"Officials said the plan would cost {1000 + 37 * index} francs. "
+        f"Local café owners were {mood} about it."
+    )
+    return Article(
+        id=f"art-{index:03d}",
+        title=f"{subject.capitalize()} debated in {place} (story {index})",
+        body=body,
+        url=f"https://news.example/{index}",
+        source=_SOURCES[index % len(_SOURCES)],
+        author=f"Reporter {index % 3}",
+        published=published.isoformat(),
+        summary=body.split("\n\n", 1)[0],
+        tags=(subject.split()[0], place),
+    )
+
+
+@pytest.fixture
+def make_articles() -> Callable[[int], list[Article]]:
+    """Factory: ``make_articles(n)`` returns ``n`` deterministic articles.
+
+    Ids are ``art-000`` ... in creation order; publication times are distinct, in UTC and
+    deliberately not sorted; places, sources and bodies vary and include accented text
+    ("Zürich", "café", "naïve").
+    """
+
+    def make(n: int) -> list[Article]:
+        base = datetime(2024, 3, 1, 6, 0, tzinfo=UTC)
+        times = [base + timedelta(hours=7 * k) for k in range(n)]
+        random.Random(n).shuffle(times)
+        return [_make_article(i, when) for i, when in enumerate(times)]
+
+    return make

@@ -1,0 +1,176 @@
+"""extract_entities on the seed article and on small sentences."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from store.article import ENTITY_KINDS, Entity, article_from_document
+from store.entities import extract_entities
+from store.seed import parse_seed
+
+SEED_EXPECTED = [
+    ("person", "Israel Katz"),
+    ("place", "West Bank"),
+    ("place", "Jenin"),
+    ("place", "Ramallah"),
+    ("org", "Palestinian Authority"),
+    ("org", "AP"),
+    ("person", "Nasser Nasser"),
+    ("org", "Hamas"),
+    ("figure", "40,000"),
+    ("date", "Sunday, Feb. 23, 2025"),
+    ("date", "Jan. 21"),
+    ("misc", "Israeli"),
+]
+
+
+@pytest.fixture
+def seed_body(seed_path: Path) -> str:
+    return parse_seed(seed_path.read_text(encoding="utf-8")).body
+
+
+@pytest.fixture
+def seed_entities(seed_body: str) -> list[Entity]:
+    return extract_entities(seed_body)
+
+
+def _pairs(entities: list[Entity]) -> list[tuple[str, str]]:
+    return [(entity.kind, entity.text) for entity in entities]
+
+
+def _assert_well_formed(text: str, entities: list[Entity]) -> None:
+    for entity in entities:
+        assert text[entity.start : entity.end] == entity.text, entity
+        assert entity.kind in ENTITY_KINDS, entity
+        assert 0 <= entity.start < entity.end <= len(text), entity
+    for left, right in pairwise(entities):
+        assert left.end <= right.start, f"{left} overlaps or precedes {right}"
+
+
+@pytest.mark.parametrize("expected", SEED_EXPECTED, ids=[text for _, text in SEED_EXPECTED])
+def test_seed_entity_found(seed_entities: list[Entity], expected: tuple[str, str]) -> None:
+    assert expected in _pairs(seed_entities)
+
+
+def test_seed_spans_match_the_body_sorted_and_disjoint(
+    seed_body: str, seed_entities: list[Entity]
+) -> None:
+    assert len(seed_entities) > len(SEED_EXPECTED)
+    _assert_well_formed(seed_body, seed_entities)
+
+
+def test_seed_spans_have_no_article_or_possessive(seed_entities: list[Entity]) -> None:
+    for entity in seed_entities:
+        assert not entity.text.lower().startswith("the "), entity
+        assert not entity.text.endswith(("'s", "\u2019s", "'", "\u2019")), entity
+        assert entity.text == entity.text.strip(), entity
+
+
+def test_seed_title_is_not_part_of_the_person(seed_body: str, seed_entities: list[Entity]) -> None:
+    title_start = seed_body.index("Defense Minister")
+    title_end = title_start + len("Defense Minister")
+    people = [entity for entity in seed_entities if entity.kind == "person"]
+
+    assert people
+    for person in people:
+        assert "Minister" not in person.text and "Defense" not in person.text
+        assert person.end <= title_start or person.start >= title_end
+
+
+def test_seed_possessive_place_is_trimmed(seed_body: str, seed_entities: list[Entity]) -> None:
+    """ "the West Bank's refugee camps": the place is "West Bank", without "'s"."""
+    start = seed_body.index("West Bank's")
+
+    assert Entity(start, start + len("West Bank"), "place", "West Bank") in seed_entities
+
+
+def test_entities_survive_the_store_document_round_trip(
+    seed_body: str, seed_entities: list[Entity]
+) -> None:
+    doc = {
+        "id": "seed",
+        "title": "t",
+        "body": seed_body,
+        "entities": [entity.to_dict() for entity in seed_entities],
+    }
+
+    assert article_from_document(doc).entities == tuple(seed_entities)
+
+
+# --- small sentences -----------------------------------------------------------------------
+
+SENTENCES = {
+    "titles-stripped": (
+        "Prime Minister Benjamin Netanyahu met Foreign Minister Gideon Saar in Tel Aviv on Monday.",
+        [
+            ("person", "Benjamin Netanyahu"),
+            ("person", "Gideon Saar"),
+            ("place", "Tel Aviv"),
+            ("date", "Monday"),
+        ],
+    ),
+    "said-and-org-word": (
+        "Sarah Cohen said the Red Cross Committee would visit Gaza next week.",
+        [
+            ("person", "Sarah Cohen"),
+            ("org", "Red Cross Committee"),
+            ("place", "Gaza"),
+            ("date", "next week"),
+        ],
+    ),
+    "photo-credit": (
+        "Crowds gathered. (Reuters Photo/Jane Doe)",
+        [("org", "Reuters"), ("person", "Jane Doe")],
+    ),
+    "figures-and-year": (
+        "Prices rose 3.5% and the fund lost $1.2 billion in 2024, the IMF said.",
+        [("figure", "3.5%"), ("figure", "$1.2 billion"), ("date", "2024"), ("org", "IMF")],
+    ),
+    "possessive-organisations": (
+        "The Palestinian Authority's police and the Health Ministry\u2019s staff arrived.",
+        [("org", "Palestinian Authority"), ("org", "Health Ministry")],
+    ),
+    "demonym-before-name": (
+        "Swiss voters in Zurich backed the plan by 12 percent.",
+        [("misc", "Swiss"), ("place", "Zurich"), ("figure", "12 percent")],
+    ),
+    "decade-and-numbers": (
+        "Since the early 1990s, about 1,200 people left.",
+        [("date", "early 1990s"), ("figure", "1,200")],
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), SENTENCES.values(), ids=SENTENCES.keys())
+def test_small_sentences(text: str, expected: list[tuple[str, str]]) -> None:
+    entities = extract_entities(text)
+
+    assert _pairs(entities) == expected
+    _assert_well_formed(text, entities)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "nothing capitalised here at all.",
+        "The",
+        "He said it would rain.",
+    ],
+)
+def test_no_entities(text: str) -> None:
+    assert extract_entities(text) == []
+
+
+def test_digits_inside_longer_numbers_are_not_years() -> None:
+    entities = extract_entities("Codes 20245 and 12024 and 2,0245 and 3.2024 were filed.")
+
+    assert [entity for entity in entities if entity.kind == "date"] == []
+
+
+def test_entity_at_the_very_start_and_end() -> None:
+    assert _pairs(extract_entities("Hamas")) == [("org", "Hamas")]
+    assert _pairs(extract_entities("Talks in Jenin")) == [("place", "Jenin")]
