@@ -34,7 +34,7 @@ class NewsdeskApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.store, self.state))
         for message in self._startup_warnings():
-            self.notify(message, severity="warning", timeout=8)
+            self.notify(message, severity="warning", timeout=8, markup=False)
 
     def _startup_warnings(self) -> list[str]:
         warnings = []

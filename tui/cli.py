@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
 from store.errors import StoreError
 from store.paths import DB_ENV
 from store.session import open_session
+from tui import __version__
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2
@@ -22,13 +22,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_UNUSABLE, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def _version() -> str:
-    try:
-        return version("newsdesk")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="newsdesk",
@@ -39,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help=f"TinyDB JSON store to open (default: ${DB_ENV}, else your data folder's store)",
     )
-    parser.add_argument("--version", action="version", version=f"newsdesk {_version()}")
+    parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
     return parser
 
 

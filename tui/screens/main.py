@@ -75,6 +75,10 @@ class MainScreen(Screen[None]):
     def _query_changed(self, event: Input.Changed) -> None:
         self._show_results(event.value)
 
+    @on(Input.Submitted, "#query")
+    def _query_submitted(self) -> None:
+        self._set_reading(False)
+
     def _show_results(self, query: str) -> None:
         hits = self.filter.search(query)
         self.shown = [self.store.articles[i] for i in hits]
@@ -103,7 +107,7 @@ class MainScreen(Screen[None]):
         self.query_one(ArticleList).refresh_row(article_id)
         if self.state.error and not self._warned_read_only:
             self._warned_read_only = True
-            self.notify(self.state.error, severity="warning", timeout=8)
+            self.notify(self.state.error, severity="warning", timeout=8, markup=False)
 
     def current_id(self) -> str | None:
         return self.query_one(ArticleList).current_id

@@ -35,7 +35,9 @@ class ArticleView(VerticalScroll, can_focus=True):
         Binding("G", "scroll_end", "Bottom", show=False, id="view.bottom"),
         Binding("space", "page_down", "Page down", show=False, id="view.page_down"),
         Binding("right_square_bracket", "screen.step(1)", "Next", id="view.next"),
-        Binding("left_square_bracket", "screen.step(-1)", "Previous", show=False, id="view.previous"),
+        Binding(
+            "left_square_bracket", "screen.step(-1)", "Previous", show=False, id="view.previous"
+        ),
     ]
     """Scroll with vim keys; ``]``/``[`` read the next or previous article of the list."""
 
