@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,6 +79,7 @@ def write_atomically(path: Path, payload: bytes) -> None:
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(payload)
             tmp.flush()
+            os.fchmod(tmp.fileno(), _mode_for(path))
             os.fsync(tmp.fileno())
         os.replace(tmp_name, path)
     except BaseException:
@@ -85,6 +87,16 @@ def write_atomically(path: Path, payload: bytes) -> None:
             os.unlink(tmp_name)
         raise
     _fsync_folder(path.parent)
+
+
+def _mode_for(path: Path) -> int:
+    """Keep the permissions of the file being replaced; a new file gets the usual 0666 & ~umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
@@ -277,3 +278,14 @@ def test_valid_store_reads(tmp_store: Path) -> None:
     tables = read_tables(tmp_store)
 
     assert set(tables) == {"articles", "meta"}
+
+
+def test_atomic_write_keeps_the_replaced_files_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "store.json"
+    path.write_text("{}")
+    path.chmod(0o640)
+
+    AtomicJSONStorage(path).write({"articles": {}})
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert read_tables(path) == {"articles": {}}

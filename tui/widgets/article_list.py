@@ -187,7 +187,7 @@ class ArticleList(ScrollView, can_focus=True):
             (marker, self._part("marker", base)),
             (f"{article.date or '          '} ", self._part("date", base)),
             (
-                set_cell_size(clean_line(article.source), SOURCE_WIDTH) + " ",
+                _fit(clean_line(article.source), SOURCE_WIDTH) + " ",
                 self._part("source", base),
             ),
         ]
@@ -202,9 +202,7 @@ class ArticleList(ScrollView, can_focus=True):
 
 
 def _fit(text: str, width: int) -> str:
-    """Cut ``text`` to ``width`` cells, marking a cut with an ellipsis."""
-    if cell_len(text) <= width:
-        return text
-    if width <= 1:
+    """``text`` in exactly ``width`` cells: padded, or cut with an ellipsis."""
+    if cell_len(text) <= width or width <= 1:
         return set_cell_size(text, width)
-    return set_cell_size(text, width - 1).rstrip() + "…"
+    return set_cell_size(set_cell_size(text, width - 1).rstrip() + "…", width)
