@@ -11,19 +11,12 @@ from tinydb import TinyDB
 
 from store.article import SCHEMA_VERSION, Article, InvalidDocument, article_from_document
 from store.errors import StoreError
+from store.ingest.result import Reject
 from store.seed import read_seed_file
 from store.storage import AtomicJSONStorage, holding, lock_for, read_tables
 
 ARTICLES = "articles"
 META = "meta"
-
-
-@dataclass(frozen=True)
-class Reject:
-    """A document or file that could not become an article, and why."""
-
-    item: str
-    reason: str
 
 
 @dataclass
@@ -49,13 +42,13 @@ def open_store(path: Path) -> ArticleStore:
     tables = read_tables(path)
     if ARTICLES not in tables:
         raise StoreError(f"{path}: not a newsdesk store (no {ARTICLES!r} table)")
-    _check_schema(path, tables.get(META, {}))
-    articles, rejects = _articles_from(tables[ARTICLES])
+    check_schema(path, tables.get(META, {}))
+    articles, rejects = _articles_from(str(path), tables[ARTICLES])
     articles.sort(key=lambda article: article.published, reverse=True)
     return ArticleStore(path, articles, rejects)
 
 
-def _check_schema(path: Path, meta: Mapping[str, Any]) -> None:
+def check_schema(path: Path, meta: Mapping[str, Any]) -> None:
     for doc in meta.values():
         version = doc.get("schema_version", SCHEMA_VERSION) if isinstance(doc, dict) else 0
         if isinstance(version, int) and version > SCHEMA_VERSION:
@@ -65,7 +58,7 @@ def _check_schema(path: Path, meta: Mapping[str, Any]) -> None:
             )
 
 
-def _articles_from(table: Mapping[str, Any]) -> tuple[list[Article], list[Reject]]:
+def _articles_from(source: str, table: Mapping[str, Any]) -> tuple[list[Article], list[Reject]]:
     articles: list[Article] = []
     rejects: list[Reject] = []
     seen: set[str] = set()
@@ -73,7 +66,7 @@ def _articles_from(table: Mapping[str, Any]) -> tuple[list[Article], list[Reject
         try:
             article = article_from_document(doc)
         except InvalidDocument as exc:
-            rejects.append(Reject(f"document {doc_id}", str(exc)))
+            rejects.append(Reject(source, f"document {doc_id}", str(exc)))
             continue
         if article.id not in seen:
             seen.add(article.id)

@@ -1,4 +1,4 @@
-"""The ``newsdesk`` console script."""
+"""The ``newsdesk`` console script: the app, and headless subcommands."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from store.errors import StoreError
 from store.paths import DB_ENV
 from store.session import open_session
 from tui import __version__
-
-EXIT_OK = 0
-EXIT_UNUSABLE = 2
+from tui.commands import feeds, ingest
+from tui.commands.output import EXIT_OK, EXIT_UNUSABLE, fail
 
 
 class _Parser(argparse.ArgumentParser):
@@ -22,31 +21,53 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_UNUSABLE, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="newsdesk",
-        description="Browse news in the terminal: list, read, search, with entities highlighted.",
-    )
-    parser.add_argument(
+def _store_option() -> argparse.ArgumentParser:
+    """``--db`` accepted before or after any subcommand."""
+    parent = _Parser(add_help=False)
+    parent.add_argument(
         "--db",
         metavar="PATH",
-        help=f"TinyDB JSON store to open (default: ${DB_ENV}, else your data folder's store)",
+        default=argparse.SUPPRESS,
+        help=f"TinyDB JSON store to use (default: ${DB_ENV}, else your data folder's store)",
+    )
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parent = _store_option()
+    parser = _Parser(
+        prog="newsdesk",
+        parents=[parent],
+        description="Browse news in the terminal: list, read, search, with entities highlighted. "
+        "Without a command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
+    parser.set_defaults(db=None, run=run_app)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    ingest.add_parser(commands, parent)
+    feeds.add_parsers(commands, parent)
     return parser
+
+
+def run_app(args: argparse.Namespace) -> int:
+    try:
+        store, state = open_session(args.db)
+    except StoreError as exc:
+        return fail(str(exc))
+    from tui.app import NewsdeskApp
+
+    NewsdeskApp(store, state).run()
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        store, state = open_session(args.db)
-    except StoreError as exc:
-        print(f"newsdesk: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
-    from tui.app import NewsdeskApp
-
-    NewsdeskApp(store, state).run()
-    return EXIT_OK
+        status: int = args.run(args)
+    except KeyboardInterrupt:
+        print("newsdesk: interrupted", file=sys.stderr)
+        return 130
+    return status
 
 
 if __name__ == "__main__":

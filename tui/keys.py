@@ -37,6 +37,10 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
+        "Feeds",
+        (("R", "fetch every subscribed feed in the background"),),
+    ),
+    (
         "App",
         (
             ("?", "this help"),

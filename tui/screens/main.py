@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -13,7 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from store.article import Article
-from store.library import ArticleStore
+from store.errors import StoreError
+from store.library import ArticleStore, open_store
 from store.search import TextFilter
 from store.state import ReadingState
 from tui.widgets.article_list import ArticleList
@@ -31,6 +32,7 @@ class MainScreen(Screen[None]):
         Binding("escape", "back", "Back", show=False, id="main.back"),
         Binding("m", "toggle_read", "Read/unread", id="main.toggle_read"),
         Binding("s", "toggle_star", "Star", id="main.toggle_star"),
+        Binding("R", "fetch", "Fetch", id="main.fetch"),
     ]
     """Keys that act on the current article wherever the focus is."""
 
@@ -147,3 +149,49 @@ class MainScreen(Screen[None]):
             starred = self.state.toggle_star(article_id)
             self._state_changed(article_id)
             self.notify("Starred" if starred else "Unstarred", timeout=1.5)
+
+    def action_fetch(self) -> None:
+        """Fetch every subscribed feed in the background; new articles appear when done."""
+        if any(worker.group == "fetch" and worker.is_running for worker in self.workers):
+            self.notify("Already fetching", timeout=2)
+            return
+        self.query_one(SearchBar).set_status("fetching…")
+        self._fetch_feeds()
+
+    @work(thread=True, exclusive=True, group="fetch")
+    def _fetch_feeds(self) -> None:
+        from store.ingest.refresh import refresh_feeds
+        from store.ingest.subscriptions import list_feeds
+
+        path = self.store.path
+        try:
+            total = len(list_feeds(path))
+            if total == 0:
+                self.app.call_from_thread(
+                    self._fetch_done,
+                    None,
+                    "No subscriptions yet: add one with 'newsdesk feeds add URL'",
+                )
+                return
+            done = iter(range(1, total + 1))
+            report = refresh_feeds(
+                path,
+                on_outcome=lambda _: self.app.call_from_thread(
+                    self.query_one(SearchBar).set_status, f"fetching {next(done)}/{total}"
+                ),
+            )
+            store = open_store(path)
+        except StoreError as exc:
+            self.app.call_from_thread(self._fetch_done, None, f"Fetch failed: {exc}")
+            return
+        failed = f"; {len(report.failed)} feed(s) failed" if report.failed else ""
+        message = f"{report.summary.added} new article(s) from {total} feed(s){failed}"
+        self.app.call_from_thread(self._fetch_done, store, message)
+
+    def _fetch_done(self, store: ArticleStore | None, message: str) -> None:
+        self.query_one(SearchBar).set_status("")
+        if store is not None:
+            self.store = store
+            self.filter = TextFilter(store.articles)
+            self._show_results(self.query_one(SearchBar).value)
+        self.notify(message, timeout=6, markup=False)

@@ -22,10 +22,17 @@ class SearchBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label("/", id="search-prompt")
         yield Input(placeholder="search: words in title, source or text", id="query")
+        yield Label("", id="status")
         yield Label("", id="match-count")
 
     def set_count(self, shown: int, total: int) -> None:
         self.query_one("#match-count", Label).update(f"{shown:,} of {total:,}")
+
+    def set_status(self, text: str) -> None:
+        """Background work in progress (a fetch), shown before the count; empty hides it."""
+        status = self.query_one("#status", Label)
+        status.update(text)
+        status.display = bool(text)
 
     @property
     def value(self) -> str:

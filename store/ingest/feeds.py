@@ -1,0 +1,124 @@
+"""RSS 0.9x/1.0/2.0 and Atom, parsed by feedparser (which recovers from much bad XML)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from io import BytesIO
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+
+from store.article import Article, InvalidDocument
+from store.ingest.dates import TWELVE_HOUR as _TWELVE_HOUR
+from store.ingest.mapping import Context, build_article, feed_entry_id
+from store.ingest.result import ReadResult, Reject
+
+# Entry keys feedparser fills that our fields already carry.
+_MAPPED_KEYS = frozenset(
+    """id guidislink link links title title_detail author author_detail authors published
+    published_parsed updated updated_parsed created created_parsed summary summary_detail
+    content tags""".split()
+)
+
+
+def read_feed(data: bytes, context: Context, url: str = "") -> ReadResult:
+    """Articles of a feed; ``url`` (where it was fetched from) resolves relative links."""
+    headers = {"content-location": url} if url else None
+    # Whitespace before "<?xml" is a common publishing slip that strict XML parsers refuse.
+    # A BytesIO, because feedparser treats raw bytes that name an existing file as a path.
+    parsed = feedparser.parse(BytesIO(data.lstrip()), sanitize_html=True, response_headers=headers)
+    entries = parsed.get("entries") or []
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if not entries and (problem is not None or not parsed.get("version")):
+        reason = f"not a readable feed ({_describe(problem)})" if problem else "not a feed"
+        return ReadResult(rejects=[Reject(context.source, "", reason)])
+    feed = parsed.get("feed") or {}
+    source = _plain_title(feed) or context.source
+    feed_context = Context(source, context.fetched_at)
+    feed_key = url or str(feed.get("link") or feed.get("id") or source)
+    result = _entries(entries, feed_context, feed_key, url or _self_link(feed))
+    result.feed_title = _plain_title(feed)
+    if problem is not None and _is_xml_error(problem):
+        result.rejects.append(
+            Reject(context.source, "feed", f"malformed XML, kept what parsed: {_describe(problem)}")
+        )
+    return result
+
+
+def _self_link(feed: Mapping[str, Any]) -> str:
+    """The feed's own address (``rel="self"``), else its site, as a base for relative links."""
+    for link in feed.get("links") or ():
+        if link.get("rel") == "self" and link.get("href"):
+            return str(link["href"])
+    return str(feed.get("link") or "")
+
+
+def _entries(entries: list[Any], context: Context, feed_key: str, base: str) -> ReadResult:
+    result = ReadResult()
+    for number, entry in enumerate(entries, 1):
+        try:
+            result.articles.append(_article(entry, context, feed_key, base))
+        except InvalidDocument as exc:
+            label = str(entry.get("title") or entry.get("id") or f"entry {number}")[:80]
+            result.rejects.append(Reject(context.source, label, str(exc)))
+    return result
+
+
+def _article(entry: Mapping[str, Any], context: Context, feed_key: str, base: str) -> Article:
+    link = _link(entry, base)
+    fields = {
+        "id": feed_entry_id(entry.get("id"), link, feed_key) or None,
+        "title": entry.get("title"),
+        "url": link,
+        "author": entry.get("authors") or entry.get("author"),
+        "published": _date(entry),
+        "summary": entry.get("summary"),
+        "body": _content(entry),
+        "tags": entry.get("tags"),
+    }
+    if fields["body"] == fields["summary"]:
+        fields["summary"] = None
+    return build_article(fields, {}, context)
+
+
+def _link(entry: Mapping[str, Any], base: str) -> str:
+    """The entry's web address, absolute; an id that is not one (``urn:``, ``tag:``) is no link."""
+    link = str(entry.get("link") or "").strip()
+    if entry.get("guidislink") and not link.lower().startswith(("http://", "https://")):
+        return ""
+    if link and base and not urlsplit(link).scheme:
+        return urljoin(base, link)
+    return link
+
+
+def _date(entry: Mapping[str, Any]) -> Any:
+    raw = entry.get("published") or entry.get("updated")
+    if isinstance(raw, str) and _TWELVE_HOUR.search(raw):
+        return raw  # feedparser drops AM/PM; parse_date keeps it
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        if entry.get(key):
+            return entry[key]
+    return entry.get("published") or entry.get("updated")
+
+
+def _content(entry: Mapping[str, Any]) -> str | None:
+    """The richest body the entry has: the longest ``content`` part, else the summary."""
+    parts = [str(part.get("value")) for part in entry.get("content") or () if part.get("value")]
+    if parts:
+        return max(parts, key=len)
+    summary = entry.get("summary")
+    return str(summary) if summary else None
+
+
+def _plain_title(feed: Mapping[str, Any]) -> str:
+    return str(feed.get("title") or "").strip()
+
+
+def _is_xml_error(problem: Exception) -> bool:
+    return not isinstance(problem, feedparser.CharacterEncodingOverride)
+
+
+def _describe(problem: Any) -> str:
+    text = " ".join(str(problem).split())
+    return text or type(problem).__name__

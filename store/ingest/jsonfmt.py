@@ -1,0 +1,110 @@
+"""JSON inputs: a TinyDB file, an array, a single object, JSON Feed 1.0/1.1, JSON Lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import orjson
+
+from store.article import Article, InvalidDocument
+from store.ingest.mapping import Context, article_from_record, build_article, feed_entry_id
+from store.ingest.result import ReadResult, Reject
+
+JSON_FEED_PREFIX = "https://jsonfeed.org/version/"
+
+
+def read_json(data: bytes, context: Context) -> ReadResult:
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        return ReadResult(rejects=[Reject(context.source, "", f"not valid JSON ({exc})")])
+    if isinstance(value, list):
+        return _records(enumerate(value, 1), context)
+    if not isinstance(value, dict):
+        return ReadResult(rejects=[Reject(context.source, "", "JSON is neither object nor array")])
+    if str(value.get("version", "")).startswith(JSON_FEED_PREFIX):
+        return read_json_feed(value, context)
+    table = _tinydb_table(value)
+    if table is not None:
+        return _records(table.items(), context)
+    return _records([(1, value)], context)
+
+
+def read_json_lines(lines: Iterable[bytes], context: Context) -> ReadResult:
+    """One object per line; streamed, so a file of any size reads in bounded memory."""
+    return _records(_parsed_lines(lines, context), context)
+
+
+def _parsed_lines(lines: Iterable[bytes], context: Context) -> Iterator[tuple[int | str, Any]]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            yield number, orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            yield number, _BadLine(str(exc))
+
+
+class _BadLine:
+    def __init__(self, reason: str) -> None:
+        self.reason = f"not valid JSON ({reason})"
+
+
+def _tinydb_table(value: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The article table of a TinyDB file (``articles``, else ``_default``), if it is one."""
+    for name in ("articles", "_default"):
+        table = value.get(name)
+        if isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values()):
+            return table
+    return None
+
+
+def _records(items: Iterable[tuple[int | str, Any]], context: Context) -> ReadResult:
+    result = ReadResult()
+    for number, record in items:
+        if isinstance(record, _BadLine):
+            result.rejects.append(Reject(context.source, f"line {number}", record.reason))
+            continue
+        try:
+            result.articles.append(article_from_record(record, context))
+        except InvalidDocument as exc:
+            result.rejects.append(Reject(context.source, f"item {number}", str(exc)))
+    return result
+
+
+def read_json_feed(feed: Mapping[str, Any], context: Context) -> ReadResult:
+    source = str(feed.get("title") or context.source)
+    feed_context = Context(source, context.fetched_at)
+    result = ReadResult(feed_title=str(feed.get("title") or ""))
+    items = feed.get("items")
+    if not isinstance(items, list):
+        return ReadResult(rejects=[Reject(context.source, "", "JSON Feed without an items list")])
+    for number, item in enumerate(items, 1):
+        try:
+            result.articles.append(_json_feed_item(item, feed, feed_context))
+        except InvalidDocument as exc:
+            result.rejects.append(Reject(context.source, f"item {number}", str(exc)))
+    return result
+
+
+def _json_feed_item(item: Any, feed: Mapping[str, Any], context: Context) -> Article:
+    if not isinstance(item, Mapping):
+        raise InvalidDocument("item is not an object")
+    authors = item.get("authors") or item.get("author") or feed.get("authors") or feed.get("author")
+    url = str(item.get("url") or item.get("external_url") or "")
+    feed_key = str(feed.get("feed_url") or feed.get("home_page_url") or context.source)
+    fields = {
+        "id": feed_entry_id(item.get("id"), url, feed_key) or None,
+        "title": item.get("title"),
+        "url": item.get("url") or item.get("external_url"),
+        "author": authors,
+        "published": item.get("date_published") or item.get("date_modified"),
+        "summary": item.get("summary"),
+        "body": item.get("content_html") or item.get("content_text"),
+        "tags": item.get("tags"),
+    }
+    known = {"id", "title", "url", "external_url", "authors", "author", "date_published"}
+    known |= {"date_modified", "summary", "content_html", "content_text", "tags"}
+    extra = {f"jsonfeed_{key}": value for key, value in item.items() if key not in known}
+    return build_article(fields, extra, context)

@@ -1,0 +1,134 @@
+"""Read any supported input: files of every format, and folders recursively."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from store.article import InvalidDocument
+from store.ingest.detect import SNIFF_BYTES, Format, detect
+from store.ingest.feeds import read_feed
+from store.ingest.jsonfmt import read_json, read_json_lines
+from store.ingest.mapping import Context
+from store.ingest.opml import read_opml
+from store.ingest.result import ReadResult, Reject
+from store.ingest.text import read_text
+from store.seed import SeedFormatError, parse_seed
+
+MAX_WHOLE_FILE_BYTES = 64 * 1024 * 1024
+Progress = Callable[[int, int], None]
+
+
+def read_paths(paths: Iterable[Path], progress: Progress | None = None) -> ReadResult:
+    """Everything readable under ``paths``; unreadable inputs become rejects, never errors."""
+    files, result = _expand(paths)
+    for done, path in enumerate(files, 1):
+        result.extend(read_file(path))
+        if progress is not None:
+            progress(done, len(files))
+    return result
+
+
+def _expand(paths: Iterable[Path]) -> tuple[list[Path], ReadResult]:
+    files: list[Path] = []
+    result = ReadResult()
+    for path in paths:
+        if path.is_dir():
+            files.extend(_walk(path))
+        elif path.exists():
+            files.append(path)
+        else:
+            result.rejects.append(Reject(str(path), "", "no such file or folder"))
+    return files, result
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Files below ``folder`` in name order, skipping hidden files and folders."""
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if not name.startswith("."):
+                yield Path(root, name)
+
+
+def read_file(path: Path) -> ReadResult:
+    source = str(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+            form = detect(head, path.name)
+            if form is Format.JSON_LINES:
+                handle.seek(0)
+                return read_json_lines(handle, Context.now(source))
+        size = path.stat().st_size
+    except OSError as exc:
+        return _rejected(source, f"cannot read ({exc.strerror or exc})")
+    if size > MAX_WHOLE_FILE_BYTES:
+        limit = MAX_WHOLE_FILE_BYTES // (1024 * 1024)
+        return _rejected(
+            source,
+            f"too large ({size / 1e6:.0f} MB; the limit is {limit} MB, "
+            "except for JSON Lines, which is streamed)",
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _rejected(source, f"cannot read ({exc.strerror or exc})")
+    return read_bytes(data, source, form, modified=path.stat().st_mtime)
+
+
+def read_bytes(
+    data: bytes,
+    source: str,
+    form: Format | None = None,
+    modified: float | None = None,
+    url: str = "",
+) -> ReadResult:
+    """Read one input held in memory (a file's contents or a fetched feed from ``url``)."""
+    form = form or detect(data[:SNIFF_BYTES], source)
+    context = Context.now(source)
+    if form in _REFUSED:
+        return _rejected(source, _REFUSED[form])
+    if form is Format.JSON:
+        return read_json(data, context)
+    if form is Format.JSON_LINES:
+        return read_json_lines(data.splitlines(), context)
+    if form is Format.FEED:
+        return read_feed(data, context, url=url)
+    if form is Format.OPML:
+        return read_opml(data, context)
+    return _read_plain(data, context, form, modified)
+
+
+_REFUSED = {
+    Format.EMPTY: "empty file",
+    Format.BINARY: "binary file, not text, JSON or a feed",
+    Format.HTML_PAGE: "an HTML page, not a feed (give the feed's own address)",
+}
+
+
+def _read_plain(data: bytes, context: Context, form: Format, modified: float | None) -> ReadResult:
+    text = decode_text(data)
+    try:
+        if form is Format.SEED:
+            article = parse_seed(text, source=Path(context.source).parent.name or "seeds")
+        else:
+            article = read_text(text, context, published=modified)
+    except (SeedFormatError, InvalidDocument) as exc:
+        return _rejected(context.source, str(exc))
+    return ReadResult(articles=[article])
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else UTF-16 with a BOM, else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _rejected(source: str, reason: str) -> ReadResult:
+    return ReadResult(rejects=[Reject(source, "", reason)])

@@ -1,0 +1,46 @@
+"""What every reader returns: articles, subscriptions, and rejects with reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from store.article import Article
+
+
+@dataclass(frozen=True)
+class Reject:
+    """An input, or one item of it, that could not become an article, and why."""
+
+    source: str
+    item: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"source": self.source, "item": self.item, "reason": self.reason}
+
+    def __str__(self) -> str:
+        where = f"{self.source}: {self.item}" if self.item else self.source
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A feed to fetch, as found in an OPML file or added by hand."""
+
+    url: str
+    title: str = ""
+
+
+@dataclass
+class ReadResult:
+    """Everything read from one or more inputs."""
+
+    articles: list[Article] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    feeds: list[Subscription] = field(default_factory=list)
+    feed_title: str = ""
+
+    def extend(self, other: ReadResult) -> None:
+        self.articles.extend(other.articles)
+        self.rejects.extend(other.rejects)
+        self.feeds.extend(other.feeds)

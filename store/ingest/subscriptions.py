@@ -1,0 +1,81 @@
+"""Subscriptions: the ``feeds`` table of a store, and OPML export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, SubElement, indent, tostring
+
+from store.ingest.importer import FEEDS, import_into
+from store.ingest.opml import FEED_SCHEMES
+from store.ingest.result import ReadResult, Subscription
+from store.library import ARTICLES
+from store.storage import AtomicJSONStorage, holding, read_tables
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A subscription with what the last fetch learnt about it."""
+
+    url: str
+    title: str = ""
+    etag: str = ""
+    modified: str = ""
+    last_fetched: str = ""
+    last_status: str = ""
+    last_error: str = ""
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> Feed:
+        fields = {name: str(doc.get(name) or "") for name in cls.__dataclass_fields__}
+        return cls(**fields)
+
+
+def list_feeds(path: Path) -> list[Feed]:
+    table = read_tables(path).get(FEEDS, {})
+    docs = [doc for _, doc in sorted(table.items(), key=lambda item: _key(item[0]))]
+    return [Feed.from_document(doc) for doc in docs if isinstance(doc, dict) and doc.get("url")]
+
+
+def _key(key: str) -> int:
+    return int(key) if key.isdigit() else 0
+
+
+def add_feeds(path: Path, feeds: list[Subscription]) -> int:
+    """Subscribe to ``feeds`` (http/https only); returns how many were new."""
+    bad = [feed.url for feed in feeds if not feed.url.lower().startswith(FEED_SCHEMES)]
+    if bad:
+        raise ValueError(f"not an http(s) feed address: {bad[0]}")
+    return import_into(path, ReadResult(feeds=feeds)).feeds_added
+
+
+def remove_feeds(path: Path, targets: list[str]) -> list[str]:
+    """Unsubscribe by URL or by the number ``feeds list`` shows; returns the URLs removed."""
+    storage = AtomicJSONStorage(path)
+    with holding(storage.lock):
+        tables = read_tables(path)
+        table = tables.get(FEEDS, {})
+        ordered = sorted(table, key=_key)
+        doomed = {key for key in ordered if _matches(table[key], ordered.index(key) + 1, targets)}
+        removed = [str(table[key].get("url")) for key in ordered if key in doomed]
+        if doomed:
+            tables[FEEDS] = {key: doc for key, doc in table.items() if key not in doomed}
+            tables.setdefault(ARTICLES, {})
+            storage.write(tables)
+    return removed
+
+
+def _matches(doc: Any, number: int, targets: list[str]) -> bool:
+    return isinstance(doc, dict) and (doc.get("url") in targets or str(number) in targets)
+
+
+def export_opml(feeds: list[Feed], title: str = "newsdesk subscriptions") -> str:
+    root = Element("opml", version="2.0")
+    SubElement(SubElement(root, "head"), "title").text = title
+    body = SubElement(root, "body")
+    for feed in feeds:
+        label = feed.title or feed.url
+        SubElement(body, "outline", type="rss", text=label, title=label, xmlUrl=feed.url)
+    indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode") + "\n"

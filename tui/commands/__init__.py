@@ -1,0 +1,1 @@
+"""The headless subcommands of the ``newsdesk`` console script."""

@@ -1,0 +1,154 @@
+"""``newsdesk feeds add|list|remove|export`` and ``newsdesk fetch``.
+
+The ingest modules (feedparser, inscriptis, lxml) are imported inside the commands that use
+them, so that opening the app does not pay for loading them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from store.errors import StoreError
+from store.session import resolve_store
+from tui.commands.output import EXIT_OK, EXIT_PARTIAL, EXIT_UNUSABLE, fail, print_json, say
+
+if TYPE_CHECKING:
+    from store.ingest.fetch import FetchOutcome
+
+    from store.ingest.result import Subscription
+    from tui.commands.output import SubParsers
+
+
+def add_parsers(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
+    feeds = commands.add_parser("feeds", parents=[parent], help="manage subscriptions")
+    actions = feeds.add_subparsers(dest="feeds_action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", parents=[parent], help="subscribe to feed URLs or an OPML file")
+    add.add_argument("targets", nargs="+", metavar="URL|OPML")
+    add.set_defaults(run=run_add)
+    show = actions.add_parser("list", parents=[parent], help="list subscriptions")
+    show.add_argument("--json", action="store_true", help="print a JSON array")
+    show.set_defaults(run=run_list)
+    remove = actions.add_parser("remove", parents=[parent], help="unsubscribe (URL or number)")
+    remove.add_argument("targets", nargs="+", metavar="URL|N")
+    remove.set_defaults(run=run_remove)
+    export = actions.add_parser("export", parents=[parent], help="print subscriptions as OPML")
+    export.set_defaults(run=run_export)
+    fetch = commands.add_parser("fetch", parents=[parent], help="fetch every subscribed feed")
+    fetch.add_argument("--workers", type=int, default=8, help="feeds fetched at once (8)")
+    fetch.add_argument("--timeout", type=float, default=15.0, help="seconds per attempt (15)")
+    fetch.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    fetch.set_defaults(run=run_fetch)
+
+
+def _subscriptions(targets: list[str]) -> list[Subscription]:
+    """URLs as given; anything that is an existing file is read as OPML."""
+    from store.ingest.reader import read_paths
+    from store.ingest.result import Subscription
+
+    found: list[Subscription] = []
+    for target in targets:
+        path = Path(target)
+        if path.is_file():
+            result = read_paths([path])
+            if not result.feeds:
+                reason = result.rejects[0].reason if result.rejects else "no feeds in it"
+                raise ValueError(f"{target}: {reason}")
+            found.extend(result.feeds)
+        else:
+            found.append(Subscription(target.strip()))
+    return found
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from store.ingest.subscriptions import add_feeds
+
+    try:
+        feeds = _subscriptions(args.targets)
+        added = add_feeds(resolve_store(args.db), feeds)
+    except (ValueError, StoreError) as exc:
+        return fail(str(exc))
+    say(f"{added} feed(s) added, {len(feeds) - added} already subscribed")
+    return EXIT_OK
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from store.ingest.subscriptions import list_feeds
+
+    try:
+        feeds = list_feeds(resolve_store(args.db))
+    except StoreError as exc:
+        return fail(str(exc))
+    if args.json:
+        print_json([vars(feed) for feed in feeds])
+        return EXIT_OK
+    for number, feed in enumerate(feeds, 1):
+        status = feed.last_status or "never fetched"
+        say(f"{number:>3}  {feed.url}  {feed.title}  [{status}]")
+    if not feeds:
+        say("no subscriptions: add one with 'newsdesk feeds add URL'")
+    return EXIT_OK
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    from store.ingest.subscriptions import remove_feeds
+
+    try:
+        removed = remove_feeds(resolve_store(args.db), args.targets)
+    except StoreError as exc:
+        return fail(str(exc))
+    if not removed:
+        return fail(f"no subscription matches {' '.join(args.targets)}")
+    for url in removed:
+        say(f"removed {url}")
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from store.ingest.subscriptions import export_opml, list_feeds
+
+    try:
+        feeds = list_feeds(resolve_store(args.db))
+    except StoreError as exc:
+        return fail(str(exc))
+    print(export_opml(feeds), end="")
+    return EXIT_OK
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    from store.ingest.refresh import refresh_feeds
+
+    try:
+        path = resolve_store(args.db)
+        on_outcome = None if args.json else _print_outcome
+        report = refresh_feeds(
+            path, workers=args.workers, timeout=args.timeout, on_outcome=on_outcome
+        )
+    except StoreError as exc:
+        return fail(str(exc))
+    summary = report.summary
+    if args.json:
+        print_json({"feeds": [_outcome_dict(o) for o in report.outcomes], **summary.to_dict()})
+    else:
+        say(
+            f"{summary.added} new, {summary.updated} updated article(s); "
+            f"{len(report.failed)} of {len(report.outcomes)} feed(s) failed"
+        )
+    if report.outcomes and len(report.failed) == len(report.outcomes):
+        return EXIT_UNUSABLE
+    return EXIT_PARTIAL if report.failed or summary.rejected else EXIT_OK
+
+
+def _print_outcome(outcome: FetchOutcome) -> None:
+    say(outcome.line())
+
+
+def _outcome_dict(outcome: FetchOutcome) -> dict[str, object]:
+    return {
+        "url": outcome.url,
+        "status": outcome.status,
+        "http_status": outcome.http_status,
+        "articles": len(outcome.result.articles),
+        "error": outcome.error,
+    }

@@ -1,0 +1,69 @@
+"""``newsdesk import``: read files and folders of any supported format into the store."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from store.errors import StoreError
+from store.session import resolve_store
+from tui.commands.output import (
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_UNUSABLE,
+    LazyProgress,
+    fail,
+    print_json,
+    say,
+)
+
+if TYPE_CHECKING:
+    from store.ingest.importer import ImportSummary
+    from tui.commands.output import SubParsers
+
+
+def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(
+        "import",
+        parents=[parent],
+        help="import files or folders (seed, JSON, JSON Lines, RSS, Atom, JSON Feed, OPML, text)",
+        description="Import articles; the format is detected from each file's content. "
+        "Importing the same article again changes nothing; a changed article is updated.",
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    parser.set_defaults(run=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    # Imported here so that opening the app does not load the readers' libraries.
+    from store.ingest.importer import ImportSummary, import_into
+    from store.ingest.reader import read_paths
+
+    try:
+        store_path = resolve_store(args.db)
+        with LazyProgress("Reading", enabled=not args.json) as progress:
+            result = read_paths(args.paths, progress=progress.update)
+        if not result.articles and not result.feeds and result.rejects:
+            _report(ImportSummary(rejected=result.rejects), args.json)
+            return EXIT_UNUSABLE
+        with LazyProgress("Importing", enabled=not args.json) as progress:
+            summary = import_into(store_path, result, progress=progress.update)
+    except StoreError as exc:
+        return fail(str(exc))
+    _report(summary, args.json)
+    return EXIT_PARTIAL if summary.rejected else EXIT_OK
+
+
+def _report(summary: ImportSummary, as_json: bool) -> None:
+    if as_json:
+        print_json(summary.to_dict())
+        return
+    say(
+        f"{summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged, "
+        f"{summary.duplicates} duplicate(s), {len(summary.rejected)} rejected"
+        + (f", {summary.feeds_added} feed(s) subscribed" if summary.feeds_added else "")
+    )
+    for reject in summary.rejected:
+        say(f"  rejected: {reject}")
