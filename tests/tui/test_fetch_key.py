@@ -1,0 +1,75 @@
+"""``R`` fetches subscribed feeds in a background worker; new articles appear without a restart."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from tui_support import count_text, shown_ids, wait_until
+
+from store.ingest.result import Subscription
+from store.ingest.subscriptions import add_feeds, list_feeds
+
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Local Wire</title>
+<item><guid>https://wire.test/1</guid><title>Harbour reopens in Valletta</title>
+<link>https://wire.test/1</link><pubDate>Mon, 03 Mar 2025 10:00:00 GMT</pubDate>
+<description>Ships returned to the harbour on Monday.</description></item>
+</channel></rss>"""
+
+
+class _Feed(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path != "/feed.xml":
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(RSS)))
+        self.end_headers()
+        self.wfile.write(RSS)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.fixture
+def feed_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Feed)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+async def test_r_fetches_in_the_background_and_shows_new_articles(
+    make_app, store_path, feed_server, monkeypatch
+) -> None:
+    monkeypatch.delenv("http_proxy", raising=False)
+    app = make_app()
+    add_feeds(
+        store_path, [Subscription(f"{feed_server}/feed.xml"), Subscription(f"{feed_server}/gone")]
+    )
+    async with app.run_test(size=(120, 30)) as pilot:
+        before = len(shown_ids(app))
+        await pilot.press("R")
+        await wait_until(pilot, lambda: len(shown_ids(app)) == before + 1, timeout=10)
+        await pilot.pause()
+        assert count_text(app) == f"{before + 1} of {before + 1}"
+        assert "1 new article(s) from 2 feed(s); 1 feed(s) failed" in [
+            str(n.message) for n in app._notifications
+        ]
+        assert not app.screen.query_one("#status").display
+    statuses = {feed.url.rsplit("/", 1)[1]: feed.last_status for feed in list_feeds(store_path)}
+    assert statuses == {"feed.xml": "ok", "gone": "failed"}
+
+
+async def test_r_without_subscriptions_says_how_to_add_one(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("R")
+        await wait_until(pilot, lambda: bool(app._notifications), timeout=5)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("newsdesk feeds add URL" in message for message in messages)
