@@ -42,7 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
-    parser.set_defaults(db=None, run=run_app)
+    # Not set_defaults(db=None): the --db action is shared with every subcommand, so that
+    # would reset a --db given before the subcommand.
+    parser.set_defaults(run=run_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     ingest.add_parser(commands, parent)
     feeds.add_parsers(commands, parent)
@@ -62,6 +64,7 @@ def run_app(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.db = getattr(args, "db", None)
     try:
         status: int = args.run(args)
     except KeyboardInterrupt:

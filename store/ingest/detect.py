@@ -30,7 +30,7 @@ def detect(head: bytes, name: str = "") -> Format:
     if not head.strip():
         return Format.EMPTY
     if head.startswith(_BOMS[1:]):
-        return _markup_format(head.decode("utf-16", errors="ignore").encode())
+        return detect(head.decode("utf-16", errors="ignore").encode("utf-8"), name)
     body = head.removeprefix(_BOMS[0]).lstrip()
     if _is_binary(body):
         return Format.BINARY
@@ -64,11 +64,9 @@ def _looks_like_json_lines(body: bytes) -> bool:
 def _markup_format(body: bytes) -> Format:
     for match in _XML_ROOT.finditer(body[:SNIFF_BYTES]):
         root = match.group(1).lower()
-        if root in ("xml", "xml-stylesheet", "doctype", "!doctype"):
-            continue
-        if root == "opml":
+        if root == b"opml":
             return Format.OPML
-        if root == "html" or root == "body" or root == "head":
+        if root in (b"html", b"body", b"head"):
             return Format.HTML_PAGE
         return Format.FEED
     if body.lower().lstrip().startswith(b"<!doctype html"):

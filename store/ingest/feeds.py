@@ -70,6 +70,7 @@ def _article(entry: Mapping[str, Any], context: Context, feed_key: str, base: st
     fields = {
         "id": feed_entry_id(entry.get("id"), link, feed_key) or None,
         "title": entry.get("title"),
+        "source": context.source,
         "url": link,
         "author": entry.get("authors") or entry.get("author"),
         "published": _date(entry),
@@ -97,8 +98,9 @@ def _date(entry: Mapping[str, Any]) -> Any:
     if isinstance(raw, str) and _TWELVE_HOUR.search(raw):
         return raw  # feedparser drops AM/PM; parse_date keeps it
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        if entry.get(key):
-            return entry[key]
+        # dict.get: FeedParserDict.get maps missing keys onto others, with a warning.
+        if value := dict.get(entry, key) if isinstance(entry, dict) else entry.get(key):
+            return value
     return entry.get("published") or entry.get("updated")
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from store.article import SCHEMA_VERSION, Article
-from store.entities import with_entities
+from store.ingest.extraction import entity_documents
 from store.ingest.result import ReadResult, Reject, Subscription
 from store.library import ARTICLES, META, check_schema
 from store.storage import AtomicJSONStorage, Tables, holding, read_tables
@@ -113,34 +113,40 @@ def _no_progress(done: int, total: int) -> None:
 
 def _merge_articles(
     table: dict[str, Any], articles: list[Article], summary: ImportSummary, progress: Progress
-) -> dict[str, Any]:
+) -> None:
+    """Add new and changed articles to ``table``, with their entities."""
     index = {doc.get("id"): key for key, doc in table.items() if isinstance(doc, dict)}
     next_key = max((int(key) for key in table if key.isdigit()), default=0) + 1
-    for done, article in enumerate(articles, 1):
-        if done % 256 == 0:
-            progress(done, len(articles))
+    writes: list[tuple[str, dict[str, Any], Article]] = []
+    for article in articles:
         key = index.get(article.id)
         old = table.get(key) if key is not None else None
         doc = _incoming(article, old)
         if old is None:
-            table[str(next_key)] = _with_entities(doc, article)
-            index[article.id] = str(next_key)
+            key = index[article.id] = str(next_key)
             next_key += 1
             summary.added += 1
         elif _content(old) != _content(doc):
-            table[str(key)] = _with_entities(doc, article)
             summary.updated += 1
         else:
             summary.unchanged += 1
-    return table
+            continue
+        writes.append((str(key), doc, article))
+    entities = entity_documents([article for _, _, article in writes], progress)
+    for (key, doc, _), found in zip(writes, entities, strict=True):
+        doc["entities"] = found
+        table[key] = doc
 
 
 def _incoming(article: Article, old: Mapping[str, Any] | None) -> dict[str, Any]:
     """The document to store; a guessed date yields to the date already stored."""
     doc = article.to_document()
-    if old is not None and "published_estimated" in doc:
-        doc["published"] = old.get("published", doc["published"])
-        doc["published_estimated"] = old.get("published_estimated", doc["published_estimated"])
+    if old is not None and "published_estimated" in doc and old.get("published"):
+        doc["published"] = old["published"]
+        if "published_estimated" in old:
+            doc["published_estimated"] = old["published_estimated"]
+        else:
+            del doc["published_estimated"]
     return doc
 
 
@@ -149,12 +155,6 @@ def _content(doc: Mapping[str, Any]) -> dict[str, Any]:
     if "published_estimated" not in doc:
         comparable["published"] = doc.get("published")
     return comparable
-
-
-def _with_entities(doc: dict[str, Any], article: Article) -> dict[str, Any]:
-    entities = with_entities(article).entities or ()
-    doc["entities"] = [entity.to_dict() for entity in entities]
-    return doc
 
 
 def merge_feeds(table: dict[str, Any], feeds: Iterable[Subscription]) -> int:

@@ -38,6 +38,8 @@ def read_json_lines(lines: Iterable[bytes], context: Context) -> ReadResult:
 
 def _parsed_lines(lines: Iterable[bytes], context: Context) -> Iterator[tuple[int | str, Any]]:
     for number, line in enumerate(lines, 1):
+        if number == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf")
         if not line.strip():
             continue
         try:
@@ -97,6 +99,7 @@ def _json_feed_item(item: Any, feed: Mapping[str, Any], context: Context) -> Art
     fields = {
         "id": feed_entry_id(item.get("id"), url, feed_key) or None,
         "title": item.get("title"),
+        "source": context.source,
         "url": item.get("url") or item.get("external_url"),
         "author": authors,
         "published": item.get("date_published") or item.get("date_modified"),

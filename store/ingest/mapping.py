@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import PurePath
 from typing import Any
+from urllib.parse import urlsplit
 
 from store.article import KNOWN_FIELDS, Article, InvalidDocument, article_from_document, content_id
 from store.ingest.dates import iso, parse_date
@@ -45,6 +47,13 @@ class Context:
     source: str
     fetched_at: datetime
 
+    @property
+    def default_source(self) -> str:
+        """For an article that names no source: a URL's host, else the file's name."""
+        if "://" in self.source:
+            return urlsplit(self.source).netloc or self.source
+        return PurePath(self.source).name or self.source
+
     @classmethod
     def now(cls, source: str) -> Context:
         return cls(source, datetime.now(UTC))
@@ -72,7 +81,7 @@ def build_article(fields: dict[str, Any], extra: dict[str, Any], context: Contex
     doc["summary"] = clean_text(_plain(_text(fields.get("summary"))))
     doc["body"] = clean_text(_plain(_text(fields.get("body"))))
     doc["url"] = clean_line(_text(fields.get("url")))
-    doc["source"] = clean_line(_text(fields.get("source"))) or context.source
+    doc["source"] = clean_line(_text(fields.get("source"))) or context.default_source
     doc["author"] = clean_line(_author(fields.get("author")))
     doc["tags"] = _tags(fields.get("tags"))
     doc.update(_dates(fields.get("published"), context))
@@ -155,7 +164,7 @@ def _stable_id(given: Any, doc: Mapping[str, Any], context: Context) -> str:
         return clean_line(_text(given))
     if doc["url"]:
         return content_id(doc["url"])
-    return content_id(doc["source"], doc["title"], doc["body"])
+    return content_id(doc["title"], doc["body"])
 
 
 def feed_entry_id(guid: Any, url: str, feed_key: str) -> str:

@@ -30,7 +30,8 @@ def read_opml(data: bytes, context: Context) -> ReadResult:
                 Reject(context.source, f"outline {number}", f"not an http(s) feed: {url}")
             )
             continue
-        result.feeds.append(Subscription(url, _title(outline)))
+        title = _title(outline)
+        result.feeds.append(Subscription(url, "" if title == url else title))
     return result
 
 

@@ -90,6 +90,8 @@ def read_bytes(
     context = Context.now(source)
     if form in _REFUSED:
         return _rejected(source, _REFUSED[form])
+    if form in (Format.JSON, Format.JSON_LINES):
+        data = decode_text(data).encode("utf-8")  # JSON parsers take UTF-8 without a BOM
     if form is Format.JSON:
         return read_json(data, context)
     if form is Format.JSON_LINES:

@@ -75,7 +75,9 @@ def export_opml(feeds: list[Feed], title: str = "newsdesk subscriptions") -> str
     SubElement(SubElement(root, "head"), "title").text = title
     body = SubElement(root, "body")
     for feed in feeds:
-        label = feed.title or feed.url
-        SubElement(body, "outline", type="rss", text=label, title=label, xmlUrl=feed.url)
+        outline = SubElement(body, "outline", type="rss", text=feed.title or feed.url)
+        if feed.title:
+            outline.set("title", feed.title)
+        outline.set("xmlUrl", feed.url)
     indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode") + "\n"

@@ -9,6 +9,7 @@ from store.ingest.mapping import Context, build_article
 from store.seed import headline_from
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 
 
@@ -16,6 +17,7 @@ def read_text(text: str, context: Context, published: float | None = None) -> Ar
     """One article; ``published`` (a file's modification time) stands in for a missing date."""
     lines = text.replace("\r\n", "\n").strip().split("\n")
     title, rest = _title(lines)
+    title = _MARKDOWN_LINK.sub(r"\1", title)
     fields: dict[str, object] = {"title": title, "body": "\n".join(rest).strip()}
     extra: dict[str, object] = {}
     if published is not None:
