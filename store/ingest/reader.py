@@ -58,6 +58,8 @@ def read_file(path: Path) -> ReadResult:
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
             form = detect(head, path.name)
+            if form in _REFUSED:
+                return _rejected(source, _REFUSED[form])
             if form is Format.JSON_LINES:
                 handle.seek(0)
                 return read_json_lines(handle, Context.now(source))
