@@ -16,7 +16,6 @@ from tui.commands.output import EXIT_OK, EXIT_PARTIAL, EXIT_UNUSABLE, fail, prin
 
 if TYPE_CHECKING:
     from store.ingest.fetch import FetchOutcome
-
     from store.ingest.result import Subscription
     from tui.commands.output import SubParsers
 
