@@ -533,3 +533,16 @@ def test_titles_never_contain_link_syntax(
     assert not LINK_SYNTAX.search(title)
     assert "http" not in title
     assert title == words
+
+
+def test_a_feed_without_a_title_is_named_after_its_file_not_its_path(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "untitled.xml"
+    path.parent.mkdir()
+    path.write_text(
+        '<rss version="2.0"><channel><item><title>Hello</title>'
+        "<link>https://x.example.com/1</link></item></channel></rss>"
+    )
+
+    (article,) = read_file(path).articles
+
+    assert article.source == "untitled.xml"

@@ -76,7 +76,7 @@ def _records(items: Iterable[tuple[int | str, Any]], context: Context) -> ReadRe
 
 
 def read_json_feed(feed: Mapping[str, Any], context: Context) -> ReadResult:
-    source = str(feed.get("title") or context.source)
+    source = str(feed.get("title") or context.default_source)
     feed_context = Context(source, context.fetched_at)
     result = ReadResult(feed_title=str(feed.get("title") or ""))
     items = feed.get("items")
