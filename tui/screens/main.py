@@ -43,6 +43,7 @@ class MainScreen(Screen[None]):
         self.filter = TextFilter(store.articles)
         self.shown: list[Article] = list(store.articles)
         self._warned_read_only = False
+        self._feeds_fetched = 0
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search-bar")
@@ -160,6 +161,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="fetch")
     def _fetch_feeds(self) -> None:
+        """Runs in a thread: network and file work only; the UI is touched via call_from_thread."""
         from store.ingest.refresh import refresh_feeds
         from store.ingest.subscriptions import list_feeds
 
@@ -167,18 +169,12 @@ class MainScreen(Screen[None]):
         try:
             total = len(list_feeds(path))
             if total == 0:
-                self.app.call_from_thread(
-                    self._fetch_done,
-                    None,
-                    "No subscriptions yet: add one with 'newsdesk feeds add URL'",
-                )
+                hint = "No subscriptions yet: add one with 'newsdesk feeds add URL'"
+                self.app.call_from_thread(self._fetch_done, None, hint)
                 return
-            done = iter(range(1, total + 1))
+            self.app.call_from_thread(self._fetch_progress, 0, total)
             report = refresh_feeds(
-                path,
-                on_outcome=lambda _: self.app.call_from_thread(
-                    self.query_one(SearchBar).set_status, f"fetching {next(done)}/{total}"
-                ),
+                path, on_outcome=lambda _: self.app.call_from_thread(self._fetch_progress, 1, total)
             )
             store = open_store(path)
         except StoreError as exc:
@@ -187,6 +183,10 @@ class MainScreen(Screen[None]):
         failed = f"; {len(report.failed)} feed(s) failed" if report.failed else ""
         message = f"{report.summary.added} new article(s) from {total} feed(s){failed}"
         self.app.call_from_thread(self._fetch_done, store, message)
+
+    def _fetch_progress(self, finished: int, total: int) -> None:
+        self._feeds_fetched = 0 if finished == 0 else self._feeds_fetched + finished
+        self.query_one(SearchBar).set_status(f"fetching {self._feeds_fetched}/{total}")
 
     def _fetch_done(self, store: ArticleStore | None, message: str) -> None:
         self.query_one(SearchBar).set_status("")
