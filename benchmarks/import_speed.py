@@ -13,20 +13,15 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from common import newsdesk_command, print_result
+
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_400443abfab150ff.txt"
-
-
-def newsdesk() -> str:
-    script = Path(sys.executable).parent / "newsdesk"
-    return str(script) if script.exists() else shutil.which("newsdesk") or "newsdesk"
 
 
 def write_corpus(path: Path, count: int) -> None:
@@ -48,7 +43,9 @@ def write_corpus(path: Path, count: int) -> None:
 def timed_import(store: Path, corpus: Path) -> float:
     start = time.perf_counter()
     subprocess.run(
-        [newsdesk(), "import", "--db", str(store), str(corpus)], check=True, capture_output=True
+        [newsdesk_command(), "import", "--db", str(store), str(corpus)],
+        check=True,
+        capture_output=True,
     )
     return time.perf_counter() - start
 
@@ -73,11 +70,7 @@ def main() -> None:
         "import_articles_per_s": round(args.articles / statistics.median(first)),
         "reimport_s": round(statistics.median(again), 2),
     }
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:>22}: {value}")
+    print_result(result, args.json)
 
 
 if __name__ == "__main__":

@@ -10,22 +10,15 @@ Each run uses a fresh HOME, so the first run of each measures the seed store's c
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
+
+from common import newsdesk_command, print_result
 
 SEED_TITLE = "Israel said Sunday"
-
-
-def newsdesk_command() -> str:
-    script = Path(sys.executable).parent / "newsdesk"
-    return str(script) if script.exists() else shutil.which("newsdesk") or "newsdesk"
 
 
 def time_to_text(command: list[str], expect: str, env: dict[str, str], size: str) -> float:
@@ -79,11 +72,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = run(args)
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:>22}: {value}")
+    print_result(result, args.json)
 
 
 if __name__ == "__main__":
