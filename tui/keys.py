@@ -25,6 +25,7 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Searching",
         (
             ("/", "search: every word must match title, source or text"),
+            ("person:Katz", "…or entity terms: entity: person: org: place:"),
             ("enter / ↓", "from the search box to the results"),
             ("esc", "clear the search"),
         ),
@@ -34,6 +35,16 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("m", "mark read / unread"),
             ("s", "star / unstar"),
+        ),
+    ),
+    (
+        "Entities",
+        (
+            ("e", "entity facets of the results; enter filters by one"),
+            ("w / b", "select the next / previous entity while reading"),
+            ("n / N", "next / previous mention of the selected entity"),
+            ("a", "every article mentioning the selected entity"),
+            ("h", "highlight entities on / off"),
         ),
     ),
     (

@@ -7,18 +7,20 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from store.article import Article
+from store.entity_index import Facet
 from store.errors import StoreError
 from store.library import ArticleStore, open_store
 from store.search import TextFilter
 from store.state import ReadingState
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
+from tui.widgets.entity_facets import EntityFacets
 from tui.widgets.search_bar import SearchBar
 
 NARROW_WIDTH = 100
@@ -30,9 +32,10 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="main.search"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
-        Binding("m", "toggle_read", "Read/unread", id="main.toggle_read"),
+        Binding("m", "toggle_read", "Mark", id="main.toggle_read"),
         Binding("s", "toggle_star", "Star", id="main.toggle_star"),
-        Binding("R", "fetch", "Fetch", id="main.fetch"),
+        Binding("R", "fetch", "Fetch", show=False, id="main.fetch"),
+        Binding("e", "toggle_facets", "Entities", id="main.facets"),
     ]
     """Keys that act on the current article wherever the focus is."""
 
@@ -48,7 +51,9 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search-bar")
         with Horizontal(id="panes"):
-            yield ArticleList(id="article-list")
+            with Vertical(id="list-column"):
+                yield ArticleList(id="article-list")
+                yield EntityFacets(id="entity-facets")
             yield ArticleView(id="article-view")
         yield Footer()
 
@@ -90,6 +95,8 @@ class MainScreen(Screen[None]):
         self.query_one(SearchBar).set_count(len(self.shown), len(self.store))
         if not self.shown:
             self.query_one(ArticleView).show_article(None)
+        if self.has_class("-facets"):
+            self._count_facets(self.shown)
 
     @on(ArticleList.Highlighted)
     def _preview(self, event: ArticleList.Highlighted) -> None:
@@ -195,3 +202,35 @@ class MainScreen(Screen[None]):
             self.filter = TextFilter(store.articles)
             self._show_results(self.query_one(SearchBar).value)
         self.notify(message, timeout=6, markup=False)
+
+    def action_toggle_facets(self) -> None:
+        """Show or hide the entity facets of the current results (``e``)."""
+        showing = not self.has_class("-facets")
+        self.set_class(showing, "-facets")
+        if showing:
+            self._count_facets(self.shown)
+            self.query_one(EntityFacets).focus()
+        else:
+            self.query_one(ArticleList).focus()
+
+    @work(thread=True, exclusive=True, group="facets")
+    def _count_facets(self, articles: list[Article]) -> None:
+        from store.entity_index import entity_facets
+
+        self.app.call_from_thread(self._show_facets, entity_facets(articles))
+
+    def _show_facets(self, facets: dict[str, list[Facet]]) -> None:
+        self.query_one(EntityFacets).show_facets(facets)
+
+    @on(EntityFacets.Chosen)
+    def _filter_by_entity(self, event: EntityFacets.Chosen) -> None:
+        search = self.query_one(SearchBar)
+        search.set_value(f"{search.value.strip()} {event.term} ".lstrip())
+        if self.has_class("-narrow"):
+            self.action_toggle_facets()
+
+    @on(ArticleView.MentioningRequested)
+    def _articles_mentioning(self, event: ArticleView.MentioningRequested) -> None:
+        term = EntityFacets.Chosen(event.kind, event.name).term
+        self.query_one(SearchBar).set_value(f"{term} ")
+        self._set_reading(False)

@@ -1,7 +1,13 @@
-"""The detail pane: header, legend and body with entities highlighted inline by kind."""
+"""The detail pane: header, legend and body with entities highlighted inline by kind.
+
+One entity can be selected (``w``/``b`` move the selection through the text); ``n``/``N``
+jump between the mentions of the selected entity, counting "Katz" and "Israel Katz" as one
+person; ``a`` asks for every article that mentions it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.style import Style
@@ -9,10 +15,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.geometry import Region
+from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from store.article import ENTITY_KINDS, Article, Entity
 from store.entities import extract_entities
+from store.entity_index import canonical_names
 from store.sanitize import clean_line, clean_text
 
 KIND_LABELS = {
@@ -38,15 +48,39 @@ class ArticleView(VerticalScroll, can_focus=True):
         Binding(
             "left_square_bracket", "screen.step(-1)", "Previous", show=False, id="view.previous"
         ),
+        Binding("w", "select_entity(1)", "Next entity", show=False, id="view.next_entity"),
+        Binding("b", "select_entity(-1)", "Previous entity", show=False, id="view.prev_entity"),
+        Binding("n", "mention(1)", "Next mention", show=False, id="view.next_mention"),
+        Binding("N", "mention(-1)", "Previous mention", show=False, id="view.prev_mention"),
+        Binding("a", "mentioning", "Articles mentioning", show=False, id="view.mentioning"),
+        Binding("h", "toggle_highlight", "Highlight", show=False, id="view.highlight"),
     ]
-    """Scroll with vim keys; ``]``/``[`` read the next or previous article of the list."""
+    """Scroll with vim keys; ``]``/``[`` change article; entity keys move the selection."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-view--title",
         "article-view--meta",
         "article-view--caption",
+        "article-view--selected",
         *(f"entity--{kind}" for kind in ENTITY_KINDS),
     }
+
+    highlight: reactive[bool] = reactive(True, init=False)
+    selected: reactive[int | None] = reactive(None, init=False)
+
+    @dataclass
+    class MentioningRequested(Message):
+        """The reader wants every article that mentions an entity."""
+
+        kind: str
+        name: str
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self.entities: tuple[Entity, ...] = ()
+        self._names: dict[int, str] = {}
+        self._body = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-header")
@@ -54,18 +88,48 @@ class ArticleView(VerticalScroll, can_focus=True):
         yield Static(id="article-body")
 
     def show_article(self, article: Article | None) -> None:
+        self.article = article
+        self._body = clean_text(article.body or article.summary) if article else ""
+        self.entities = self._entities_of(article) if article else ()
+        self._names = canonical_names(self.entities)
+        self.set_reactive(ArticleView.selected, None)
         header = self.query_one("#article-header", Static)
-        body = self.query_one("#article-body", Static)
-        legend = self.query_one("#article-legend", Static)
         if article is None:
             header.update(Text("No article selected", style="italic"))
+        else:
+            header.update(self._header(article))
+        self._render_body()
+        self.scroll_home(animate=False)
+
+    def _entities_of(self, article: Article) -> tuple[Entity, ...]:
+        """Stored entities, or extracted now when missing or when display cleaning moved text."""
+        if article.entities is None or self._body != article.body:
+            return tuple(extract_entities(self._body))
+        return article.entities
+
+    @property
+    def selected_entity(self) -> Entity | None:
+        return self.entities[self.selected] if self.selected is not None else None
+
+    def selected_name(self) -> str | None:
+        return self._names[self.selected] if self.selected is not None else None
+
+    def watch_highlight(self) -> None:
+        self._render_body()
+
+    def watch_selected(self) -> None:
+        self._render_body()
+        self._scroll_to_selection()
+
+    def _render_body(self) -> None:
+        legend = self.query_one("#article-legend", Static)
+        body = self.query_one("#article-body", Static)
+        if self.article is None:
             legend.update("")
             body.update("")
             return
-        header.update(self._header(article))
         legend.update(self._legend())
-        body.update(self._body(article))
-        self.scroll_home(animate=False)
+        body.update(self._body_text())
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
@@ -87,23 +151,64 @@ class ArticleView(VerticalScroll, can_focus=True):
         return text
 
     def _legend(self) -> Text:
+        if not self.highlight:
+            return Text("entities not highlighted (h shows them)", style="italic")
         legend = Text()
         for kind in ENTITY_KINDS:
             legend.append(KIND_LABELS[kind], style=self._style(f"entity--{kind}"))
             legend.append("  ")
         return legend
 
-    def _body(self, article: Article) -> Text:
-        body = clean_text(article.body or article.summary)
-        entities = article.entities
-        if entities is None or body != article.body:
-            entities = tuple(extract_entities(body))
-        text = Text(body)
-        if article.caption and body.startswith(article.caption):
-            text.stylize(self._style("article-view--caption"), 0, len(article.caption))
-        for entity in entities:
-            text.stylize(self._entity_style(entity), entity.start, entity.end)
+    def _body_text(self) -> Text:
+        assert self.article is not None
+        text = Text(self._body)
+        caption = self.article.caption
+        if caption and self._body.startswith(caption):
+            text.stylize(self._style("article-view--caption"), 0, len(caption))
+        if self.highlight:
+            for entity in self.entities:
+                text.stylize(self._style(f"entity--{entity.kind}"), entity.start, entity.end)
+        if (chosen := self.selected_entity) is not None:
+            text.stylize(self._style("article-view--selected"), chosen.start, chosen.end)
         return text
 
-    def _entity_style(self, entity: Entity) -> Style:
-        return self._style(f"entity--{entity.kind}")
+    def _scroll_to_selection(self) -> None:
+        entity = self.selected_entity
+        body = self.query_one("#article-body", Static)
+        if entity is None or body.size.width == 0:
+            return
+        lines = Text(self._body[: entity.end]).wrap(self.app.console, body.size.width)
+        line = body.virtual_region.y + len(lines) - 1
+        self.scroll_to_region(Region(0, line, 1, 1), animate=False, center=True)
+
+    def action_select_entity(self, step: int) -> None:
+        if not self.entities:
+            return
+        if self.selected is None:
+            self.selected = 0 if step > 0 else len(self.entities) - 1
+        else:
+            self.selected = (self.selected + step) % len(self.entities)
+
+    def action_mention(self, step: int) -> None:
+        """The next (or previous) mention of the selected entity, wrapping around."""
+        if self.selected is None:
+            self.action_select_entity(step)
+            return
+        name = self._names[self.selected]
+        same = [i for i in range(len(self.entities)) if self._names[i] == name]
+        position = same.index(self.selected)
+        self.selected = same[(position + step) % len(same)]
+        total = len(same)
+        self.notify(
+            f"{name}: mention {same.index(self.selected) + 1} of {total}", timeout=1.5, markup=False
+        )
+
+    def action_mentioning(self) -> None:
+        entity = self.selected_entity
+        if entity is None:
+            self.notify("Select an entity first (w / b, or n)", timeout=2)
+            return
+        self.post_message(self.MentioningRequested(entity.kind, self._names[self.selected or 0]))
+
+    def action_toggle_highlight(self) -> None:
+        self.highlight = not self.highlight

@@ -38,6 +38,12 @@ class SearchBar(Horizontal):
     def value(self) -> str:
         return self.query_one("#query", Input).value
 
+    def set_value(self, query: str) -> None:
+        """Replace the query (the list follows through the input's change event)."""
+        search = self.query_one("#query", Input)
+        search.value = query
+        search.cursor_position = len(query)
+
     def clear(self) -> None:
         self.query_one("#query", Input).value = ""
 

@@ -1,0 +1,72 @@
+"""Entities across articles: one name per thing, facet counts, and entity filters.
+
+Within one article, a shorter mention that names the same person as a longer one ("Katz"
+after "Israel Katz") is the same entity; facets count articles, not mentions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from store.article import Article, Entity
+from store.entities import with_entities
+from store.fold import fold
+
+FACET_KINDS = ("person", "org", "place", "misc")
+KIND_FIELDS = {"entity": None, "person": "person", "org": "org", "place": "place"}
+
+
+@dataclass(frozen=True, order=True)
+class Facet:
+    """An entity of a result set and how many of its articles mention it."""
+
+    count: int
+    text: str
+    kind: str
+
+
+def canonical_names(entities: Sequence[Entity]) -> dict[int, str]:
+    """For each entity (by index), the fullest name the article uses for the same thing."""
+    full_names = [e.text for e in entities if e.kind == "person" and " " in e.text]
+    names: dict[int, str] = {}
+    for index, entity in enumerate(entities):
+        names[index] = entity.text
+        if entity.kind == "person" and " " not in entity.text:
+            longer = [n for n in full_names if n.split()[-1] == entity.text]
+            if len(set(longer)) == 1:
+                names[index] = longer[0]
+    return names
+
+
+def article_entities(article: Article) -> set[tuple[str, str]]:
+    """The distinct (kind, canonical name) pairs an article mentions."""
+    entities = with_entities(article).entities or ()
+    names = canonical_names(entities)
+    return {(entity.kind, names[i]) for i, entity in enumerate(entities)}
+
+
+def entity_facets(articles: Iterable[Article], per_kind: int = 50) -> dict[str, list[Facet]]:
+    """Named entities of ``articles`` by kind, most-mentioned first (counting articles)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for article in articles:
+        counts.update(pair for pair in article_entities(article) if pair[0] in FACET_KINDS)
+    facets: dict[str, list[Facet]] = {kind: [] for kind in FACET_KINDS}
+    for (kind, text), count in counts.items():
+        facets[kind].append(Facet(count, text, kind))
+    return {
+        kind: sorted(found, key=lambda f: (-f.count, f.text))[:per_kind]
+        for kind, found in facets.items()
+    }
+
+
+def mentions(article: Article, kind: str | None, name: str) -> bool:
+    """Whether ``article`` mentions ``name`` (any kind when ``kind`` is None), folded."""
+    wanted = fold(name)
+    entities = with_entities(article).entities or ()
+    names = canonical_names(entities)
+    return any(
+        (kind is None or entity.kind == kind) and wanted in (fold(entity.text), fold(names[i]))
+        for i, entity in enumerate(entities)
+    )

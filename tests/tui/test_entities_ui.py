@@ -1,0 +1,154 @@
+"""Entities in the app: facets (e), entity filters, mention jumps (w/b, n/N), a, and h."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+from tui_support import article_view, body_text, count_text, search_input, shown_ids, wait_until
+
+from store.article import Article, Entity
+from tui.widgets.entity_facets import EntityFacets
+
+KATZ_BODY = (
+    "Defense Minister Israel Katz said on Sunday that Katz would visit Jenin. "
+    "Later Katz spoke in Ramallah about the West Bank."
+)
+
+
+def _spans(body: str, *named: tuple[str, str]) -> tuple[Entity, ...]:
+    """Stored entities for every occurrence of each (kind, text), so tests do not depend on
+    the extractor's judgement."""
+    found = []
+    for kind, text in named:
+        start = body.find(text)
+        while start != -1:
+            found.append(Entity(start, start + len(text), kind, text))
+            start = body.find(text, start + len(text))
+    inner = [e for e in found if not any(o != e and o.start <= e.start < o.end for o in found)]
+    return tuple(sorted(inner, key=lambda entity: entity.start))
+
+
+ARTICLES = (
+    Article(
+        id="katz",
+        title="Minister visits the north",
+        body=KATZ_BODY,
+        source="Wire",
+        published="2025-02-23T10:00:00+00:00",
+        entities=_spans(
+            KATZ_BODY,
+            ("person", "Israel Katz"),
+            ("person", "Katz"),
+            ("date", "Sunday"),
+            ("place", "Jenin"),
+            ("place", "Ramallah"),
+            ("place", "West Bank"),
+        ),
+    ),
+    Article(
+        id="jenin",
+        title="Raid widens",
+        body="The military said the raid in Jenin would continue, according to Reuters.",
+        source="Wire",
+        published="2025-02-22T10:00:00+00:00",
+    ),
+    Article(
+        id="other",
+        title="Markets calm",
+        body="Shares rose 2% in London on Monday as traders waited for the Bank of England.",
+        source="Desk",
+        published="2025-02-21T10:00:00+00:00",
+    ),
+)
+
+
+async def test_facets_list_entities_by_kind_with_article_counts(make_app) -> None:
+    app = make_app(ARTICLES)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e")
+        facets = app.screen.query_one(EntityFacets)
+        await wait_until(pilot, lambda: facets.option_count > 1)
+        prompts = [str(facets.get_option_at_index(i).prompt) for i in range(facets.option_count)]
+        jenin = next(p for p in prompts if p.endswith("Jenin"))
+        assert jenin.split()[0] == "2"  # two articles mention Jenin
+        assert any(p.endswith("Israel Katz") for p in prompts)
+        assert not any(p.endswith("  Katz") for p in prompts)  # one person, not two
+        assert facets.has_focus
+
+
+async def test_choosing_a_facet_filters_by_that_entity(make_app) -> None:
+    app = make_app(ARTICLES)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e")
+        facets = app.screen.query_one(EntityFacets)
+        await wait_until(pilot, lambda: facets.option_count > 1)
+        index = next(
+            i
+            for i in range(facets.option_count)
+            if str(facets.get_option_at_index(i).prompt).endswith("Jenin")
+        )
+        facets.highlighted = index
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(shown_ids(app)) == 2)
+        assert search_input(app).value.strip() == 'place:"Jenin"'
+        assert sorted(shown_ids(app)) == ["jenin", "katz"]
+        assert count_text(app) == "2 of 3"
+
+
+async def test_typed_entity_terms_filter_and_narrow_as_you_type(make_app) -> None:
+    app = make_app(ARTICLES)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"person:katz")
+        await pilot.pause()
+        assert shown_ids(app) == ["katz"]
+        await pilot.press("ctrl+u", *'org:"Reut')
+        await pilot.pause()
+        assert shown_ids(app) == ["jenin"]
+        await pilot.press("ctrl+u", *"place:zzz ")
+        await pilot.pause()
+        assert shown_ids(app) == []
+
+
+async def test_n_jumps_between_mentions_of_the_selected_entity(make_app) -> None:
+    app = make_app(ARTICLES)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        view = article_view(app)
+        await pilot.press("w")  # Israel Katz (the title word before it is not an entity)
+        assert view.selected_entity is not None
+        assert view.selected_name() == "Israel Katz"
+        seen = []
+        for _ in range(3):
+            await pilot.press("n")
+            seen.append(view.selected_entity.text)
+        assert seen == ["Katz", "Katz", "Israel Katz"]  # wraps around
+        await pilot.press("N")
+        assert view.selected_entity.text == "Katz"
+
+
+async def test_a_lists_every_article_mentioning_the_selected_entity(make_app) -> None:
+    app = make_app(ARTICLES)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        view = article_view(app)
+        while view.selected_entity is None or view.selected_entity.text != "Jenin":
+            await pilot.press("w")
+        await pilot.press("a")
+        await pilot.pause()
+        assert search_input(app).value.strip() == 'place:"Jenin"'
+        assert sorted(shown_ids(app)) == ["jenin", "katz"]
+        assert app.focused is app.screen.query_one("ArticleList")
+
+
+async def test_h_toggles_highlighting(make_app) -> None:
+    app = make_app(ARTICLES)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        body = app.screen.query_one("#article-body", Static)
+        assert len(body.content.spans) == 7  # one style span per entity
+        await pilot.press("h")
+        await pilot.pause()
+        assert len(body.content.spans) == 0
+        assert "not highlighted" in str(app.screen.query_one("#article-legend", Static).content)
+        assert body_text(app).startswith("Defense Minister Israel Katz")
+        await pilot.press("h")
+        assert len(body.content.spans) == 7
