@@ -152,3 +152,20 @@ async def test_h_toggles_highlighting(make_app) -> None:
         assert body_text(app).startswith("Defense Minister Israel Katz")
         await pilot.press("h")
         assert len(body.content.spans) == 7
+
+
+async def test_an_article_stored_without_entities_gets_them_on_display(make_app) -> None:
+    plain = Article(
+        id="plain",
+        title="Talks resume",
+        body="Officials met in Geneva on Monday, the ministry said.",
+        source="Wire",
+        published="2025-02-20T10:00:00+00:00",
+    )
+    assert plain.entities is None
+    app = make_app((plain,))
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = article_view(app)
+        await wait_until(pilot, lambda: any(e.text == "Geneva" for e in view.entities))
+        body = app.screen.query_one("#article-body", Static)
+        assert len(body.content.spans) == len(view.entities) > 0

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -81,6 +82,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.entities: tuple[Entity, ...] = ()
         self._names: dict[int, str] = {}
         self._body = ""
+        self._extracted: dict[str, tuple[Entity, ...]] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-header")
@@ -90,7 +92,7 @@ class ArticleView(VerticalScroll, can_focus=True):
     def show_article(self, article: Article | None) -> None:
         self.article = article
         self._body = clean_text(article.body or article.summary) if article else ""
-        self.entities = self._entities_of(article) if article else ()
+        self.entities = self._known_entities(article)
         self._names = canonical_names(self.entities)
         self.set_reactive(ArticleView.selected, None)
         header = self.query_one("#article-header", Static)
@@ -101,11 +103,29 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._render_body()
         self.scroll_home(animate=False)
 
-    def _entities_of(self, article: Article) -> tuple[Entity, ...]:
-        """Stored entities, or extracted now when missing or when display cleaning moved text."""
-        if article.entities is None or self._body != article.body:
-            return tuple(extract_entities(self._body))
-        return article.entities
+    def _known_entities(self, article: Article | None) -> tuple[Entity, ...]:
+        """Stored (or already extracted) entities; otherwise extraction starts in a worker and
+        the text shows at once, highlighted when it is done."""
+        if article is None:
+            return ()
+        if article.entities is not None and self._body == article.body:
+            return article.entities
+        if article.id in self._extracted:
+            return self._extracted[article.id]
+        self._extract(article.id, self._body)
+        return ()
+
+    @work(thread=True, exclusive=True, group="entities")
+    def _extract(self, article_id: str, body: str) -> None:
+        entities = tuple(extract_entities(body))
+        self.app.call_from_thread(self._extraction_done, article_id, entities)
+
+    def _extraction_done(self, article_id: str, entities: tuple[Entity, ...]) -> None:
+        self._extracted[article_id] = entities
+        if self.article is not None and self.article.id == article_id:
+            self.entities = entities
+            self._names = canonical_names(entities)
+            self._render_body()
 
     @property
     def selected_entity(self) -> Entity | None:
