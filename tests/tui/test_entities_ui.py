@@ -169,3 +169,14 @@ async def test_an_article_stored_without_entities_gets_them_on_display(make_app)
         await wait_until(pilot, lambda: any(e.text == "Geneva" for e in view.entities))
         body = app.screen.query_one("#article-body", Static)
         assert len(body.content.spans) == len(view.entities) > 0
+
+
+async def test_every_entity_kind_has_its_own_text_style_without_colour(make_app) -> None:
+    app = make_app(ARTICLES)
+    async with app.run_test(size=(120, 40)):
+        view = article_view(app)
+        styles = set()
+        for kind in ("person", "org", "place", "date", "figure", "misc"):
+            style = view.get_component_rich_style(f"entity--{kind}", partial=True)
+            styles.add((style.bold, style.italic, style.underline))
+        assert len(styles) == 6
