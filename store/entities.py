@@ -1,50 +1,70 @@
-"""A fast, dependency-free entity extractor: people, organisations, places, dates, figures.
+"""A fast built-in entity extractor: people, organisations, places, misc, dates, figures.
 
-Rules, in order of trust: photo credits ("AP Photo/Nasser Nasser"), dates and figures by
-pattern, then runs of capitalised words classified by small gazetteers, titles ("Defense
-Minister ..."), organisation words ("... Authority") and context ("..., said"). Spans never
-start with "the" and never end with a possessive.
+No model is downloaded: the rules use capitalisation, gazetteers from data packages
+(``store.gazetteers``), closed word lists (``store.entity_words``) and context.
+
+1. Photo credits ("AP Photo/Nasser Nasser"), dates and figures by pattern.
+2. Runs of capitalised words ("of", "&" and name particles may join them), cut at function
+   words, titles ("Defense Minister" + person) and leading demonyms ("Israeli" + rest).
+3. Each part is classified from its own words, then from its context; parts still unknown
+   borrow a kind already given in the same text (a surname after a full name is a person),
+   and a lone unknown word that opens a sentence is dropped.
+
+Spans never start with "the" and never end with a possessive.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from store import gazetteers
 from store.article import Article, Entity
-from store.gazetteer import DEMONYMS, GIVEN_NAMES, ORG_WORDS, ORGS, PERSON_TITLES, PLACES
+from store.entity_rules import (
+    CREDIT,
+    DATE,
+    FIGURE,
+    POSSESSIVE,
+    TOKEN,
+    Context,
+    context_kind,
+    is_sentence_start,
+    is_team,
+    own_kind,
+    word_before,
+)
+from store.entity_words import (
+    DEMONYM_PHRASES,
+    DEMONYMS,
+    FUNCTION_CAPITALS,
+    MISC_WORDS,
+    NAME_PARTICLES,
+    OF_HEADS,
+    ORG_WORDS,
+    PERSON_CUES,
+    TITLE_HEADS,
+    TITLES,
+)
 
-_MONTH = (
-    r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|"
-    r"Aug(?:ust|\.)?|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
-)
-_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-# Each pattern opens with a lookahead on the characters its matches can start with: the
-# regex engine then skips other positions quickly (2-3x faster on news text).
-_DATE = re.compile(
-    r"(?=[A-Z\dcnlpeymt])"
-    rf"\b(?:{_WEEKDAY}(?:,\s+{_MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?)?"
-    rf"|{_MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?(?!\d)"
-    rf"|(?:the\s+)?(?:coming|next|last|past|previous)\s+(?:year|month|week|decade)"
-    r"|(?:early|mid|late)?-?\s?(?:1[89]|20)\d0s"
-    r"|(?<![\d,.$])(?:1[89]\d\d|20\d\d)(?!\d|,\d)"
-    r"|(?:yesterday|today|tomorrow))\b"
-)
-_FIGURE = re.compile(
-    r"(?=[$€£\dthd])"
-    r"(?:[$€£]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|bn|m))?"
-    r"|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:\s?(?:million|billion|percent|%))?"
-    r"|\b\d+(?:\.\d+)?\s?(?:%|(?:percent|million|billion|trillion|km|kilometers|miles|kg|tons)\b)"
-    r"|\b(?:tens|hundreds|thousands|millions)\s+of\s+(?:thousands|millions)\b"
-    r"|\b(?:hundreds|thousands|dozens)\b)"
-)
-_CREDIT = re.compile(r"\(([A-Z][A-Za-z&]*)\s+Photo/([A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)*)\)")
-_NAME_WORD = r"[A-Z][\w'\u2019.-]*[\w]|[A-Z]"
-_CAPITALISED_RUN = re.compile(rf"(?:{_NAME_WORD})(?:\s+(?:of\s+)?(?:{_NAME_WORD}))*")
-_POSSESSIVE = re.compile(r"['\u2019]s?$")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“(—]\s*|\n)$")
-_SAID_AFTER = re.compile(r"^,?\s+(?:said|says|told|added)\b")
+_JOINERS = NAME_PARTICLES | {"of", "&", "and"}
+_DEMONYM_STARTS = DEMONYMS | DEMONYM_PHRASES
+
+
+@dataclass(slots=True)
+class _Token:
+    start: int
+    end: int
+    word: str
+
+
+@dataclass(slots=True)
+class _Part:
+    """A candidate name: tokens ``first..last`` (inclusive) and the kind found so far."""
+
+    first: int
+    last: int
+    kind: str | None = None
 
 
 def extract_entities(text: str) -> list[Entity]:
@@ -55,146 +75,8 @@ def extract_entities(text: str) -> list[Entity]:
         if not any(taken[entity.start : entity.end]):
             found.append(entity)
             taken[entity.start : entity.end] = b"\x01" * (entity.end - entity.start)
-    for entity in _named(text):
-        if not any(taken[entity.start : entity.end]):
-            found.append(entity)
+    found.extend(_named(text, taken))
     return sorted(found, key=lambda entity: entity.start)
-
-
-def _patterned(text: str) -> Iterator[Entity]:
-    for match in _CREDIT.finditer(text):
-        yield _entity(text, match.start(1), match.end(1), "org")
-        yield _entity(text, match.start(2), match.end(2), "person")
-    for match in _DATE.finditer(text):
-        start = match.start() + (4 if match.group().lower().startswith("the ") else 0)
-        yield _entity(text, start, match.end(), "date")
-    for match in _FIGURE.finditer(text):
-        yield _entity(text, match.start(), match.end(), "figure")
-
-
-def _named(text: str) -> Iterator[Entity]:
-    for match in _CAPITALISED_RUN.finditer(text):
-        for start, run in _split_at_stop_words(match.start(), match.group()):
-            yield from _classify_run(text, start, run)
-
-
-def _split_at_stop_words(start: int, run: str) -> Iterator[tuple[int, str]]:
-    """Break "Canadian Press A man" style runs where a function word sits inside."""
-    segment_start: int | None = None
-    for word in re.finditer(r"\S+", run):
-        if word.start() and word.group() in _STOP_CAPITALS:
-            if segment_start is not None:
-                yield start + segment_start, run[segment_start : word.start()].rstrip()
-            segment_start = None
-        elif segment_start is None:
-            segment_start = word.start()
-    if segment_start is not None:
-        yield start + segment_start, run[segment_start:]
-
-
-def _classify_run(text: str, start: int, run: str) -> Iterator[Entity]:
-    words = run.split()
-    if words[0] in ("The", "A", "An") or words[0] in _COMMON_CAPITALS:
-        if len(words) == 1:
-            return
-        offset = run.index(words[1])
-        yield from _classify_run(text, start + offset, run[offset:])
-        return
-    title_length = _title_prefix(words)
-    if title_length:
-        rest = run.split(None, title_length)[-1] if len(words) > title_length else ""
-        if rest:
-            rest_start = start + run.rindex(rest)
-            yield _entity(text, rest_start, rest_start + len(rest), "person")
-        return
-    if words[0] in DEMONYMS and len(words) > 1 and _POSSESSIVE.sub("", words[1]) not in ORG_WORDS:
-        yield _entity(text, start, start + len(words[0]), "misc")
-        offset = run.index(words[1], len(words[0]))
-        yield from _classify_run(text, start + offset, run[offset:])
-        return
-    kind = _kind_of(words, text, start, run)
-    if kind is not None:
-        end = start + len(_POSSESSIVE.sub("", run))
-        yield _entity(text, start, end, kind)
-
-
-def _title_prefix(words: list[str]) -> int:
-    for length in (2, 1):
-        if " ".join(words[:length]) in PERSON_TITLES:
-            return length
-    return 0
-
-
-def _kind_of(words: list[str], text: str, start: int, run: str) -> str | None:
-    name = _POSSESSIVE.sub("", run)
-    if name in PLACES:
-        return "place"
-    if name in ORGS or _POSSESSIVE.sub("", words[-1]) in ORG_WORDS:
-        return "org"
-    if name in DEMONYMS or _POSSESSIVE.sub("", words[0]) in DEMONYMS:
-        return "misc"
-    if words[0] in GIVEN_NAMES and len(words) >= 2:
-        return "person"
-    if len(words) >= 2 and _SAID_AFTER.match(text[start + len(run) :]):
-        return "person"
-    if _SENTENCE_START.search(text[max(0, start - 3) : start]) and len(words) == 1:
-        return None
-    return "misc" if len(words) >= 2 else None
-
-
-def _entity(text: str, start: int, end: int, kind: str) -> Entity:
-    return Entity(start, end, kind, text[start:end])
-
-
-_COMMON_CAPITALS = frozenset(
-    [
-        "I",
-        "He",
-        "She",
-        "It",
-        "We",
-        "They",
-        "His",
-        "Her",
-        "Its",
-        "Our",
-        "Their",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "There",
-        "Here",
-        "But",
-        "And",
-        "Or",
-        "If",
-        "In",
-        "On",
-        "At",
-        "As",
-        "By",
-        "For",
-        "From",
-        "Of",
-        "To",
-        "With",
-        "Under",
-        "Over",
-        "After",
-        "Before",
-        "During",
-        "When",
-        "While",
-        "Where",
-        "Photo",
-        "Violence",
-        "Mr",
-        "Mrs",
-        "Ms",
-    ]
-)
-_STOP_CAPITALS = _COMMON_CAPITALS | {"A", "An", "The"}
 
 
 def with_entities(article: Article) -> Article:
@@ -202,3 +84,218 @@ def with_entities(article: Article) -> Article:
     if article.entities is not None:
         return article
     return replace(article, entities=tuple(extract_entities(article.body)))
+
+
+def _patterned(text: str) -> Iterator[Entity]:
+    for match in CREDIT.finditer(text):
+        yield _entity(text, match.start(1), match.end(1), "org")
+        yield _entity(text, match.start(2), match.end(2), "person")
+    for match in DATE.finditer(text):
+        start = match.start() + (4 if match.group().lower().startswith("the ") else 0)
+        yield _entity(text, start, match.end(), "date")
+    for match in FIGURE.finditer(text):
+        yield _entity(text, match.start(), match.end(), "figure")
+
+
+def _entity(text: str, start: int, end: int, kind: str) -> Entity:
+    return Entity(start, end, kind, text[start:end])
+
+
+# --- candidate names -------------------------------------------------------------------------
+
+
+def _named(text: str, taken: bytearray) -> Iterator[Entity]:
+    tokens = [_Token(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+    parts = [part for run in _runs(text, tokens, taken) for part in _split(tokens, run)]
+    for part in parts:
+        if part.kind is None:
+            part.kind = _classify(text, tokens, part)
+    _borrow_kinds(tokens, parts)
+    for part in parts:
+        if part.kind:
+            yield _span(text, tokens, part)
+
+
+def _span(text: str, tokens: list[_Token], part: _Part) -> Entity:
+    start, end = tokens[part.first].start, tokens[part.last].end
+    end = start + len(POSSESSIVE.sub("", text[start:end]))
+    return _entity(text, start, end, part.kind or "misc")
+
+
+def _is_capitalised(token: _Token, taken: bytearray) -> bool:
+    """A name word; "Bergamo-based" is not one (it describes what follows it)."""
+    word = token.word
+    if not word[0].isupper() or taken[token.start]:
+        return False
+    return "-" not in word or not word.rpartition("-")[2].islower()
+
+
+def _runs(text: str, tokens: list[_Token], taken: bytearray) -> Iterator[tuple[int, int]]:
+    """Index ranges (inclusive) of capitalised words, joined by "of", "&" and particles."""
+    index, count = 0, len(tokens)
+    while index < count:
+        if not _is_capitalised(tokens[index], taken):
+            index += 1
+            continue
+        last = index
+        while last + 1 < count:
+            step = _next_in_run(text, tokens, taken, last)
+            if not step:
+                break
+            last += step
+        yield index, last
+        index = last + 1
+
+
+def _next_in_run(text: str, tokens: list[_Token], taken: bytearray, last: int) -> int:
+    """How many tokens the run ending at ``last`` grows by: 0, 1, or 2 over a joiner."""
+    following = tokens[last + 1]
+    if not _adjacent(text, tokens[last], following):
+        return 0
+    if _is_capitalised(following, taken) and not POSSESSIVE.search(tokens[last].word):
+        return 1
+    if following.word not in _JOINERS or last + 2 >= len(tokens):
+        return 0
+    after = tokens[last + 2]
+    if not (_adjacent(text, following, after) and _is_capitalised(after, taken)):
+        return 0
+    if following.word == "of" and tokens[last].word not in OF_HEADS:
+        return 0
+    return 2 if following.word != "and" or tokens[last].word in ORG_WORDS else 0
+
+
+def _adjacent(text: str, left: _Token, right: _Token) -> bool:
+    return right.start - left.end == 1 and text[left.end] == " "
+
+
+# --- cutting runs into names -----------------------------------------------------------------
+
+
+def _split(tokens: list[_Token], run: tuple[int, int]) -> Iterator[_Part]:
+    """The names in a run: function words dropped, titles and demonyms cut off."""
+    first, last = run
+    segment: int | None = None
+    for index in range(first, last + 1):
+        word = tokens[index].word
+        if word in FUNCTION_CAPITALS or (index == first and _is_role(word) and index < last):
+            if segment is not None:
+                yield from _cut_titles(tokens, segment, index - 1)
+            segment = None
+        elif segment is None:
+            segment = index
+    if segment is not None:
+        yield from _cut_titles(tokens, segment, last)
+
+
+def _is_role(word: str) -> bool:
+    """A job word that opens a run ("Analyst Jane Doe") and is not a title of its own."""
+    return word not in TITLE_HEADS and word.lower() in PERSON_CUES
+
+
+def _words(tokens: list[_Token], first: int, last: int) -> list[str]:
+    words = [token.word for token in tokens[first : last + 1]]
+    words[-1] = POSSESSIVE.sub("", words[-1]) or words[-1]
+    return words
+
+
+def _cut_titles(tokens: list[_Token], first: int, last: int) -> Iterator[_Part]:
+    """ "Russian Foreign Minister Yevgeny Primakov": "Russian" and a person, no title."""
+    words = _words(tokens, first, last)
+    if words[-1] in ORG_WORDS or words[-1] in MISC_WORDS:
+        yield from _cut_demonym(tokens, first, last)
+        return
+    head = max((i for i, word in enumerate(words) if word in TITLE_HEADS), default=-1)
+    if head < 0:
+        yield from _cut_demonym(tokens, first, last)
+        return
+    start = head
+    while start > 0 and words[start - 1] in TITLES:
+        start -= 1
+    if start > 0:
+        yield from _cut_demonym(tokens, first, first + start - 1)
+    if head < len(words) - 1:
+        yield _Part(first + head + 1, last, "person")
+
+
+def _cut_demonym(tokens: list[_Token], first: int, last: int) -> Iterator[_Part]:
+    """ "Israeli soldiers" is misc, but "Palestinian Authority" stays one organisation."""
+    words = _words(tokens, first, last)
+    size = 2 if " ".join(words[:2]) in DEMONYM_PHRASES else 1
+    keep_whole = words[-1] in ORG_WORDS or words[-1] in MISC_WORDS
+    keep_whole = keep_whole or " ".join(words) in gazetteers.places()
+    if len(words) > size and words[0] in _DEMONYM_STARTS and not keep_whole:
+        yield _Part(first, first + size - 1, "misc")
+        yield _Part(first + size, last)
+        return
+    yield _Part(first, last)
+
+
+# --- kinds -----------------------------------------------------------------------------------
+
+
+def _classify(text: str, tokens: list[_Token], part: _Part) -> str | None:
+    words = _words(tokens, part.first, part.last)
+    kind = own_kind(words)
+    if kind is None:
+        return context_kind(words, _context(text, tokens, part))
+    if kind == "place" and is_team(_context(text, tokens, part), " ".join(words)):
+        return "org"
+    return kind
+
+
+def _context(text: str, tokens: list[_Token], part: _Part) -> Context:
+    start, end = tokens[part.first].start, tokens[part.last].end
+    after = text[end : end + 40]
+    following = re.match(r"\s*(\S*?)(?:\s+(\w*))?(?:\W|$)", after) or None
+    word_after = following.group(1) if following else ""
+    if after.lstrip().startswith(","):
+        word_after = ","
+    return Context(
+        before=word_before(text, start),
+        after=word_after,
+        after_after=(following.group(2) or "") if following else "",
+        sentence_start=is_sentence_start(text, start),
+    )
+
+
+def _borrow_kinds(tokens: list[_Token], parts: list[_Part]) -> None:
+    """Unknown names take the kind the same words had elsewhere in the text.
+
+    A place that played as a team once is a team throughout, and a single word that was
+    the surname of a person named in full is that person, even if it is also a place.
+    """
+    known: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    for part in parts:
+        if part.kind is not None:
+            _remember(_words(tokens, part.first, part.last), part.kind, known, overrides)
+    for part in parts:
+        name = " ".join(_words(tokens, part.first, part.last))
+        if part.kind is None:
+            part.kind = _fallback(tokens, part, known)
+        elif part.kind == "place" and name in overrides:
+            part.kind = overrides[name]
+
+
+def _remember(
+    words: list[str], kind: str, known: dict[str, str], overrides: dict[str, str]
+) -> None:
+    name = " ".join(words)
+    known.setdefault(name, kind)
+    if kind == "org" and name in gazetteers.places():
+        overrides[name] = "org"
+    if kind == "person" and len(words) > 1:
+        known.setdefault(words[-1], "person")
+        overrides.setdefault(words[-1], "person")
+
+
+def _fallback(tokens: list[_Token], part: _Part, known: dict[str, str]) -> str | None:
+    words = _words(tokens, part.first, part.last)
+    name = " ".join(words)
+    if name in known:
+        return known[name]
+    if len(words) == 1:
+        return None
+    if len(words) <= 3 and all(w[0].isupper() and not w.isupper() for w in words):
+        return "person"
+    return "misc"

@@ -174,3 +174,61 @@ def test_digits_inside_longer_numbers_are_not_years() -> None:
 def test_entity_at_the_very_start_and_end() -> None:
     assert _pairs(extract_entities("Hamas")) == [("org", "Hamas")]
     assert _pairs(extract_entities("Talks in Jenin")) == [("place", "Jenin")]
+
+
+# --- rules added with the gazetteers (synthetic sentences) ---------------------------------
+
+RULES = {
+    "surname-after-full-name": (
+        "Analyst Maria Lindqvist expects growth. Lindqvist said rates would fall.",
+        [("person", "Maria Lindqvist"), ("person", "Lindqvist")],
+    ),
+    "place-name-that-is-a-surname": (
+        "Tennis player Tomas Berlin won again , and Berlin said he was tired .",
+        [("person", "Tomas Berlin"), ("person", "Berlin")],
+    ),
+    "town-as-a-team": (
+        "Rotterdam beat Utrecht 2-1 in a rainy match on the coast .",
+        [("org", "Rotterdam"), ("org", "Utrecht")],
+    ),
+    "country-as-a-team-stays-a-place": (
+        "Norway beat Denmark 3-0 in the qualifier .",
+        [("place", "Norway"), ("place", "Denmark")],
+    ),
+    "demonym-title-and-person": (
+        "The visit by Brazilian Trade Minister Paulo Ferreira ended early .",
+        [("misc", "Brazilian"), ("person", "Paulo Ferreira")],
+    ),
+    "org-with-of": (
+        "Analysts expect the Bank of Canada to hold rates steady .",
+        [("org", "Bank of Canada")],
+    ),
+    "acronym-and-event": (
+        "Officials from FIFA met before the World Cup opened in Mexico .",
+        [("org", "FIFA"), ("misc", "World Cup"), ("place", "Mexico")],
+    ),
+    "uppercase-country-heading": (
+        "SWEDEN - bond yields rose in quiet trade .",
+        [("place", "SWEDEN")],
+    ),
+    "sentence-opener-is-not-a-name": (
+        "Meanwhile the markets were calm . However , traders were nervous .",
+        [],
+    ),
+    "person-before-said": (
+        "Oddly Vantrell , who runs the shop , said sales were up .",
+        [("person", "Oddly Vantrell")],
+    ),
+    "based-compound-is-not-part-of-the-name": (
+        "The Lisbon-based firm hired Ana Souza last year .",
+        [("person", "Ana Souza"), ("date", "last year")],
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), RULES.values(), ids=RULES.keys())
+def test_rules(text: str, expected: list[tuple[str, str]]) -> None:
+    entities = extract_entities(text)
+
+    assert _pairs(entities) == expected
+    _assert_well_formed(text, entities)

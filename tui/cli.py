@@ -10,7 +10,7 @@ from store.errors import StoreError
 from store.paths import DB_ENV
 from store.session import open_session
 from tui import __version__
-from tui.commands import feeds, ingest
+from tui.commands import entities, feeds, ingest
 from tui.commands.output import EXIT_OK, EXIT_UNUSABLE, fail
 
 
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     ingest.add_parser(commands, parent)
     feeds.add_parsers(commands, parent)
+    entities.add_parser(commands, parent)
     return parser
 
 

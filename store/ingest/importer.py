@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from store.article import SCHEMA_VERSION, Article
+from store.entity_backends import DEFAULT_BACKEND
 from store.ingest.extraction import entity_documents
 from store.ingest.result import ReadResult, Reject, Subscription
 from store.library import ARTICLES, META, check_schema
@@ -50,18 +51,22 @@ def import_into(
     result: ReadResult,
     feed_updates: FeedUpdates | None = None,
     progress: Progress | None = None,
+    entities: str = DEFAULT_BACKEND,
 ) -> ImportSummary:
     """Merge ``result`` into the store at ``path`` (created when missing).
 
     ``feed_updates`` maps a subscribed feed's URL to fields to set on it (validators, last
     status, a new URL after a permanent redirect), written in the same atomic write.
+    ``entities`` names the entity backend (``store.entity_backends.BACKENDS``) used for
+    articles that arrive without entities; one that cannot run raises ``BackendUnavailable``
+    and leaves the store as it was.
     """
     summary = ImportSummary(rejected=list(result.rejects))
     storage = AtomicJSONStorage(path)
     with holding(storage.lock):
         tables = _load_or_new(path)
         articles = _unique(result.articles, summary)
-        _merge_articles(tables[ARTICLES], articles, summary, progress or _no_progress)
+        _merge_articles(tables[ARTICLES], articles, summary, progress or _no_progress, entities)
         feeds = tables.setdefault(FEEDS, {})
         summary.feeds_added = merge_feeds(feeds, result.feeds)
         _update_feeds(feeds, feed_updates or {})
@@ -112,7 +117,11 @@ def _no_progress(done: int, total: int) -> None:
 
 
 def _merge_articles(
-    table: dict[str, Any], articles: list[Article], summary: ImportSummary, progress: Progress
+    table: dict[str, Any],
+    articles: list[Article],
+    summary: ImportSummary,
+    progress: Progress,
+    backend: str,
 ) -> None:
     """Add new and changed articles to ``table``, with their entities."""
     index = {doc.get("id"): key for key, doc in table.items() if isinstance(doc, dict)}
@@ -132,7 +141,7 @@ def _merge_articles(
             summary.unchanged += 1
             continue
         writes.append((str(key), doc, article))
-    entities = entity_documents([article for _, _, article in writes], progress)
+    entities = entity_documents([article for _, _, article in writes], progress, backend)
     for (key, doc, _), found in zip(writes, entities, strict=True):
         doc["entities"] = found
         table[key] = doc

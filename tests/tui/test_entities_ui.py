@@ -13,6 +13,8 @@ KATZ_BODY = (
     "Later Katz spoke in Ramallah about the West Bank."
 )
 
+JENIN_BODY = "The military said the raid in Jenin would continue, according to Reuters."
+
 
 def _spans(body: str, *named: tuple[str, str]) -> tuple[Entity, ...]:
     """Stored entities for every occurrence of each (kind, text), so tests do not depend on
@@ -47,9 +49,10 @@ ARTICLES = (
     Article(
         id="jenin",
         title="Raid widens",
-        body="The military said the raid in Jenin would continue, according to Reuters.",
+        body=JENIN_BODY,
         source="Wire",
         published="2025-02-22T10:00:00+00:00",
+        entities=_spans(JENIN_BODY, ("place", "Jenin"), ("org", "Reuters")),
     ),
     Article(
         id="other",

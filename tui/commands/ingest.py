@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from store.entity_backends import BACKENDS, DEFAULT_BACKEND
 from store.errors import StoreError
 from store.session import resolve_store
 from tui.commands.output import (
@@ -33,15 +34,24 @@ def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    parser.add_argument(
+        "--entities",
+        choices=BACKENDS,
+        default=DEFAULT_BACKEND,
+        help="entity extractor for articles that arrive without entities (default: builtin; "
+        "spacy needs pip install 'newsdesk[spacy]' and an English pipeline)",
+    )
     parser.set_defaults(run=run_import)
 
 
 def run_import(args: argparse.Namespace) -> int:
     # Imported here so that opening the app does not load the readers' libraries.
+    from store.entity_backends import get_backend
     from store.ingest.importer import ImportSummary, import_into
     from store.ingest.reader import read_paths
 
     try:
+        get_backend(args.entities)  # an unusable backend fails before anything is read
         store_path = resolve_store(args.db)
         with LazyProgress("Reading", enabled=not args.json) as progress:
             result = read_paths(args.paths, progress=progress.update)
@@ -49,7 +59,9 @@ def run_import(args: argparse.Namespace) -> int:
             _report(ImportSummary(rejected=result.rejects), args.json)
             return EXIT_UNUSABLE
         with LazyProgress("Importing", enabled=not args.json) as progress:
-            summary = import_into(store_path, result, progress=progress.update)
+            summary = import_into(
+                store_path, result, progress=progress.update, entities=args.entities
+            )
     except StoreError as exc:
         return fail(str(exc))
     _report(summary, args.json)
