@@ -96,3 +96,20 @@ def make_articles() -> Callable[[int], list[Article]]:
         return [_make_article(i, when) for i, when in enumerate(times)]
 
     return make
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """Environment for running the console script: no real user folders, no store chosen
+    through the environment."""
+    home = tmp_path / "home"
+    home.mkdir()
+    variables = {k: v for k, v in os.environ.items() if k != "NEWSDESK_DB"}
+    variables.update(
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_STATE_HOME=str(home / "state"),
+        XDG_CACHE_HOME=str(home / "cache"),
+    )
+    return variables

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import select
 import subprocess
 import sys
@@ -16,22 +15,6 @@ import pytest
 
 NEWSDESK = Path(sys.executable).parent / "newsdesk"
 ENGLISH_PIPELINES = ("en_core_web_md", "en_core_web_sm", "en_core_web_lg", "en_core_web_trf")
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    """No real user folders, no store chosen through the environment."""
-    home = tmp_path / "home"
-    home.mkdir()
-    variables = {k: v for k, v in os.environ.items() if k != "NEWSDESK_DB"}
-    variables.update(
-        HOME=str(home),
-        XDG_DATA_HOME=str(home / "data"),
-        XDG_CONFIG_HOME=str(home / "config"),
-        XDG_STATE_HOME=str(home / "state"),
-        XDG_CACHE_HOME=str(home / "cache"),
-    )
-    return variables
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,22 +17,6 @@ from store.library import open_store
 NEWSDESK = Path(sys.executable).parent / "newsdesk"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
 SUMMARY_KEYS = {"added", "updated", "unchanged", "duplicates", "feeds_added", "rejected"}
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    """No real user folders, no store chosen through the environment."""
-    home = tmp_path / "home"
-    home.mkdir()
-    variables = {k: v for k, v in os.environ.items() if k != "NEWSDESK_DB"}
-    variables.update(
-        HOME=str(home),
-        XDG_DATA_HOME=str(home / "data"),
-        XDG_CONFIG_HOME=str(home / "config"),
-        XDG_STATE_HOME=str(home / "state"),
-        XDG_CACHE_HOME=str(home / "cache"),
-    )
-    return variables
 
 
 @pytest.fixture
