@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from store.article import Article, Entity
 from store.entities import with_entities
-from store.fold import fold
 
 FACET_KINDS = ("person", "org", "place", "misc")
 KIND_FIELDS = {"entity": None, "person": "person", "org": "org", "place": "place"}
@@ -59,14 +58,3 @@ def entity_facets(articles: Iterable[Article], per_kind: int = 50) -> dict[str, 
         kind: sorted(found, key=lambda f: (-f.count, f.text))[:per_kind]
         for kind, found in facets.items()
     }
-
-
-def mentions(article: Article, kind: str | None, name: str) -> bool:
-    """Whether ``article`` mentions ``name`` (any kind when ``kind`` is None), folded."""
-    wanted = fold(name)
-    entities = with_entities(article).entities or ()
-    names = canonical_names(entities)
-    return any(
-        (kind is None or entity.kind == kind) and wanted in (fold(entity.text), fold(names[i]))
-        for i, entity in enumerate(entities)
-    )

@@ -63,21 +63,21 @@ def read_file(path: Path) -> ReadResult:
             if form is Format.JSON_LINES:
                 handle.seek(0)
                 return read_json_lines(handle, Context.now(source))
-        size = path.stat().st_size
+            status = os.fstat(handle.fileno())
+            if status.st_size > MAX_WHOLE_FILE_BYTES:
+                return _rejected(source, _too_large(status.st_size))
+            data = head + handle.read()
     except OSError as exc:
         return _rejected(source, f"cannot read ({exc.strerror or exc})")
-    if size > MAX_WHOLE_FILE_BYTES:
-        limit = MAX_WHOLE_FILE_BYTES // (1024 * 1024)
-        return _rejected(
-            source,
-            f"too large ({size / 1e6:.0f} MB; the limit is {limit} MB, "
-            "except for JSON Lines, which is streamed)",
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return _rejected(source, f"cannot read ({exc.strerror or exc})")
-    return read_bytes(data, source, form, modified=path.stat().st_mtime)
+    return read_bytes(data, source, form, modified=status.st_mtime)
+
+
+def _too_large(size: int) -> str:
+    limit = MAX_WHOLE_FILE_BYTES // (1024 * 1024)
+    return (
+        f"too large ({size / 1e6:.0f} MB; the limit is {limit} MB, "
+        "except for JSON Lines, which is streamed)"
+    )
 
 
 def read_bytes(

@@ -100,7 +100,14 @@ class MainScreen(Screen[None]):
 
     @on(ArticleList.Highlighted)
     def _preview(self, event: ArticleList.Highlighted) -> None:
-        self.query_one(ArticleView).show_article(self.store.get(event.article_id))
+        self._show(event.article_id)
+
+    def _show(self, article_id: str) -> None:
+        """Show an article unless it is already shown (opening a previewed article, or ] and
+        the cursor message that follows it, would otherwise reset scroll and selection)."""
+        view = self.query_one(ArticleView)
+        if view.article is None or view.article.id != article_id:
+            view.show_article(self.store.get(article_id))
 
     @on(ArticleList.Selected)
     def _open(self, event: ArticleList.Selected) -> None:
@@ -108,7 +115,7 @@ class MainScreen(Screen[None]):
         self._set_reading(True)
 
     def _read(self, article_id: str) -> None:
-        self.query_one(ArticleView).show_article(self.store.get(article_id))
+        self._show(article_id)
         if not self.state.is_read(article_id):
             self.state.set_read(article_id, True)
             self._state_changed(article_id)

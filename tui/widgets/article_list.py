@@ -126,8 +126,12 @@ class ArticleList(ScrollView, can_focus=True):
         return Region(0, index, self.size.width, 1)
 
     def refresh_row(self, article_id: str) -> None:
-        for index in range(len(self.articles)):
-            if self.articles[index].id == article_id:
+        """Redraw the row of ``article_id``: almost always the cursor's, so look there first."""
+        if self.current_id == article_id:
+            self.refresh_line(self.cursor)
+            return
+        for index, article in enumerate(self.articles):
+            if article.id == article_id:
                 self.refresh_line(index)
                 return
 
@@ -152,12 +156,6 @@ class ArticleList(ScrollView, can_focus=True):
     def action_select(self) -> None:
         if self.current_id is not None:
             self.post_message(self.Selected(self.current_id))
-
-    def move_to(self, article_id: str) -> None:
-        for index, article in enumerate(self.articles):
-            if article.id == article_id:
-                self.cursor = index
-                return
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
