@@ -145,3 +145,24 @@ async def test_letters_that_are_keys_elsewhere_are_typed_into_the_search(make_ap
         assert search_input(app).value == "msq?jkg"
         assert not any(app.state.is_read(i) or app.state.is_starred(i) for i in EVERY_ID)
         assert count_text(app) == "0 of 5"
+
+
+async def test_keys_typed_right_after_slash_reach_the_search_box(make_app) -> None:
+    """Over SSH a burst like "/jen" arrives at once: no key may go to the list instead."""
+    from textual.events import Key
+
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        for key, character in (("slash", "/"), ("j", "j"), ("e", "e"), ("n", "n")):
+            app.post_message(Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert search_input(app).value == "jen"
+        assert article_list(app).cursor == 0
+
+
+async def test_slash_inside_the_search_box_is_text(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("slash", *"and", "slash", *"or")
+        assert search_input(app).value == "and/or"

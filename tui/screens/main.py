@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -30,7 +31,9 @@ class MainScreen(Screen[None]):
     """Routes messages between the panes; the panes never talk to each other."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="main.search"),
+        # Priority: the app resolves it before forwarding the keys queued behind it, so a
+        # burst like "/jen" (fast typing, SSH) lands in the search box, not in the list.
+        Binding("slash", "search", "Search", priority=True, id="main.search"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
         Binding("m", "toggle_read", "Mark", id="main.toggle_read"),
         Binding("s", "toggle_star", "Star", id="main.toggle_star"),
@@ -77,7 +80,7 @@ class MainScreen(Screen[None]):
     def _set_reading(self, reading: bool) -> None:
         self.set_class(reading, "-reading")
         target = self.query_one(ArticleView) if reading else self.query_one(ArticleList)
-        target.focus()
+        self.set_focus(target)  # at once: see SearchBar.focus_input
 
     @on(Input.Changed, "#query")
     def _query_changed(self, event: Input.Changed) -> None:
@@ -137,6 +140,8 @@ class MainScreen(Screen[None]):
             self._read(article_list.current_id)
 
     def action_search(self) -> None:
+        if isinstance(self.focused, Input):
+            raise SkipAction()  # "/" is text while typing a query
         self._set_reading(False)
         self.query_one(SearchBar).focus_input()
 

@@ -48,4 +48,6 @@ class SearchBar(Horizontal):
         self.query_one("#query", Input).value = ""
 
     def focus_input(self) -> None:
-        self.query_one("#query", Input).focus()
+        """Focus the input now, not on the next idle (``focus()`` defers): keys already
+        queued behind ``/`` (a fast typist, a burst over SSH) must land in the box."""
+        self.screen.set_focus(self.query_one("#query", Input))
