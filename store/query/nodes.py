@@ -1,0 +1,134 @@
+"""The parsed form of a query: a tree of terms joined by AND, OR and NOT.
+
+Every text value is already folded (lower case, no accents) and split into words the way
+the full-text index splits them, so the index and the highlighter agree on what matched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from store.fold import fold
+
+TEXT_FIELDS = ("title", "source", "author")
+FLAGS = ("read", "unread", "starred")
+SORTS = ("date", "relevance", "source")
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words_of(text: str) -> tuple[str, ...]:
+    """Folded words, split where the full-text index splits them (on anything but letters
+    and digits)."""
+    return tuple(_WORD.findall(fold(text)))
+
+
+@dataclass(frozen=True)
+class Everything:
+    """Matches every article: the empty query."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """Words that must appear in order (one word, or a quoted phrase) in ``field`` or any
+    field; ``prefix``: the last word may still be growing (it is being typed)."""
+
+    words: tuple[str, ...]
+    field: str | None = None
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Tag:
+    value: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity the article mentions; ``kind`` None for any kind."""
+
+    name: str
+    kind: str | None = None
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Reading state: ``read``, ``unread`` or ``starred``."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Published:
+    """Published in ``[start, end)``, UTC; an open end is ``None``."""
+
+    start: datetime | None
+    end: datetime | None
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Node
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple[Node, ...]
+
+
+Node = Everything | Text | Tag | Mention | Flag | Published | Not | And | Or
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: what to match, and the order asked for (``None``: the default)."""
+
+    root: Node
+    sort: str | None = None
+
+    @property
+    def order(self) -> str:
+        """``relevance`` when free text is searched for, else ``date``, unless asked."""
+        if self.sort is not None:
+            return self.sort
+        return "relevance" if has_free_text(self.root) else "date"
+
+
+def has_free_text(node: Node) -> bool:
+    """Whether a positive word or phrase (not only filters) is searched for."""
+    if isinstance(node, Text):
+        return True
+    if isinstance(node, And | Or):
+        return any(has_free_text(child) for child in node.children)
+    return False
+
+
+def positive_texts(node: Node) -> list[Text]:
+    """The words and phrases a match may contain, for highlighting (negated ones excluded)."""
+    if isinstance(node, Text):
+        return [node]
+    if isinstance(node, And | Or):
+        return [text for child in node.children for text in positive_texts(child)]
+    return []
+
+
+class QueryError(ValueError):
+    """A malformed query: what is wrong, and where (0-based character offsets)."""
+
+    def __init__(self, message: str, start: int, end: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.start = start
+        self.end = start + 1 if end is None else end
+
+    def __str__(self) -> str:
+        return f"{self.message} (at character {self.start + 1})"

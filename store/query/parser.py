@@ -1,0 +1,231 @@
+"""The query language, parsed once for the search pane and ``newsdesk search`` alike.
+
+Grammar (juxtaposition is AND; OR binds tighter, as in web search: ``gaza truce OR
+ceasefire`` is gaza AND (truce OR ceasefire))::
+
+    query  := group*
+    group  := unary ("OR" unary)*
+    unary  := ("-" | "NOT") unary | "(" query ")" | term
+    term   := word | "phrase" | field:value | field:"a value"
+
+With ``typing=True`` (the search pane, on every keystroke) the word under the cursor at
+the end of the query is a prefix, so results narrow as it grows; a one-letter prefix is
+ignored until the next letter, and an open quote at the end counts as closed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from store.fold import fold
+from store.query import when
+from store.query.lexer import Token, tokenize
+from store.query.nodes import (
+    FLAGS,
+    SORTS,
+    TEXT_FIELDS,
+    And,
+    Everything,
+    Flag,
+    Mention,
+    Node,
+    Not,
+    Or,
+    Published,
+    Query,
+    QueryError,
+    Tag,
+    Text,
+    words_of,
+)
+
+ENTITY_FIELDS = {"entity": None, "person": "person", "org": "org", "place": "place"}
+DATE_FIELDS = ("after", "before", "on", "date")
+FIELDS = (*TEXT_FIELDS, "tag", *ENTITY_FIELDS, "is", *DATE_FIELDS, "sort")
+MIN_PREFIX = 2
+_DATE_START = re.compile(r"\d{0,4}|\d{4}[-/]\d?|\d{4}[-/]\d{1,2}[-/]\d?|\d+")
+
+
+def parse_query(text: str, *, typing: bool = False, now: datetime | None = None) -> Query:
+    """Parse ``text``; raises ``QueryError`` (and nothing else) when it is malformed."""
+    parser = _Parser(text, typing, now)
+    root = parser.sequence(depth=0)
+    return Query(root, parser.sort)
+
+
+class _Parser:
+    def __init__(self, text: str, typing: bool, now: datetime | None) -> None:
+        self.query = text
+        self.typing = typing
+        self.now = now
+        self.tokens = tokenize(text)
+        self.at = 0
+        self.sort: str | None = None
+
+    def peek(self) -> Token | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def take(self) -> Token:
+        token = self.tokens[self.at]
+        self.at += 1
+        return token
+
+    def growing(self, token: Token) -> bool:
+        """Whether ``token`` is still being typed: last, nothing after it, no closing quote."""
+        at_end = token.end == len(self.query) and self.at == len(self.tokens)
+        return self.typing and at_end and not (token.quoted and token.closed)
+
+    def sequence(self, depth: int) -> Node:
+        """Groups up to the end, or to the ``)`` closing the group at ``depth``."""
+        children: list[Node] = []
+        while (token := self.peek()) is not None:
+            if token.kind == ")":
+                if depth == 0:
+                    raise QueryError("unmatched )", token.start)
+                break
+            if token.kind == "AND":
+                self.take()
+                self._need_operand(token, "AND", before=bool(children))
+                continue
+            if token.kind == "OR":
+                raise QueryError("OR needs a term before it", token.start, token.end)
+            children.append(self.group())
+        return _all_of(children)
+
+    def _need_operand(self, token: Token, word: str, before: bool = True) -> None:
+        following = self.peek()
+        if not before or following is None or following.kind in (")", "OR", "AND"):
+            raise QueryError(f"{word} needs a term on each side", token.start, token.end)
+
+    def group(self) -> Node:
+        children = [self.unary()]
+        while (token := self.peek()) is not None and token.kind == "OR":
+            self.take()
+            self._need_operand(token, "OR")
+            children.append(self.unary())
+        return _any_of(children)
+
+    def unary(self) -> Node:
+        token = self.take()
+        if token.kind in ("-", "NOT"):
+            following = self.peek()
+            if following is None or following.kind in (")", "OR", "AND"):
+                raise QueryError(f"nothing to exclude after {token.kind}", token.start)
+            return _negated(self.unary())
+        if token.kind == "(":
+            return self.parenthesised(token)
+        if token.kind in (")", "OR", "AND"):
+            raise QueryError(f"unexpected {token.kind}", token.start, token.end)
+        return self.term(token)
+
+    def parenthesised(self, opening: Token) -> Node:
+        if (token := self.peek()) is not None and token.kind == ")":
+            raise QueryError("empty parentheses", opening.start, token.end)
+        inner = self.sequence(depth=1)
+        closing = self.peek()
+        if closing is None or closing.kind != ")":
+            raise QueryError("missing ) for this (", opening.start)
+        self.take()
+        return inner
+
+    def term(self, token: Token) -> Node:
+        if token.quoted and not token.closed and not self.typing:
+            raise QueryError("unclosed quote", token.end - len(token.value) - 1)
+        if token.kind == "field":
+            return self.field(token)
+        return self.text(token, token.value, None)
+
+    def text(self, token: Token, value: str, field: str | None) -> Node:
+        words = words_of(value)
+        prefix = self.growing(token)
+        if prefix and words and len(words[-1]) < MIN_PREFIX:
+            words, prefix = words[:-1], False
+        return Text(words, field, prefix) if words else Everything()
+
+    def field(self, token: Token) -> Node:
+        name, value = token.field, token.value
+        if name not in FIELDS:
+            raise QueryError(
+                f"unknown field {name}: (fields: {', '.join(FIELDS)})",
+                token.start,
+                token.start + len(name) + 1,
+            )
+        if not value.strip():
+            if self.growing(token):
+                return Everything()
+            raise QueryError(f"{name}: needs a value", token.start, token.end)
+        return self.field_value(token, name, value)
+
+    def field_value(self, token: Token, name: str, value: str) -> Node:
+        if name in TEXT_FIELDS:
+            return self.text(token, value, name)
+        if name == "tag":
+            return Tag(fold(value.strip()), self.growing(token))
+        if name in ENTITY_FIELDS:
+            return Mention(" ".join(words_of(value)), ENTITY_FIELDS[name], self.growing(token))
+        try:
+            return self.checked_value(token, name, value)
+        except QueryError:
+            if self.growing(token) and _may_grow_valid(name, value):
+                return Everything()  # "is:un", "after:2025-0": no error while typing
+            raise
+
+    def checked_value(self, token: Token, name: str, value: str) -> Node:
+        if name == "is":
+            return Flag(_choice(token, value, FLAGS))
+        if name == "sort":
+            self.sort = _choice(token, value, SORTS)
+            return Everything()
+        return self.published(token, name, value)
+
+    def published(self, token: Token, name: str, value: str) -> Node:
+        try:
+            start, end = when.parse_when(value, self.now)
+        except ValueError as exc:
+            raise QueryError(f"{name}: {exc}", token.start, token.end) from None
+        if name == "after":
+            return Published(start, None)
+        if name == "before":
+            return Published(None, start)
+        return Published(start, end)
+
+
+def _may_grow_valid(name: str, value: str) -> bool:
+    """Whether a value still being typed can still become a valid one."""
+    value = value.lower()
+    if name in ("is", "sort"):
+        choices = FLAGS if name == "is" else SORTS
+        return any(choice.startswith(value) for choice in choices)
+    if name not in DATE_FIELDS:
+        return False
+    dates = _DATE_START.fullmatch(value) is not None
+    return dates or any(w.startswith(value) for w in ("today", "yesterday"))
+
+
+def _choice(token: Token, value: str, choices: tuple[str, ...]) -> str:
+    if value.lower() in choices:
+        return value.lower()
+    raise QueryError(
+        f"{token.field}: takes {', '.join(choices)}, not {value!r}", token.start, token.end
+    )
+
+
+def _all_of(children: list[Node]) -> Node:
+    kept = [child for child in children if not isinstance(child, Everything)]
+    if not kept:
+        return Everything()
+    return kept[0] if len(kept) == 1 else And(tuple(kept))
+
+
+def _any_of(children: list[Node]) -> Node:
+    if any(isinstance(child, Everything) for child in children):
+        return Everything()
+    return children[0] if len(children) == 1 else Or(tuple(children))
+
+
+def _negated(child: Node) -> Node:
+    """NOT of a term with no words yet (``-`` just typed) is no condition at all."""
+    if isinstance(child, Everything):
+        return child
+    return child.child if isinstance(child, Not) else Not(child)
