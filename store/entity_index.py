@@ -39,6 +39,12 @@ def canonical_names(entities: Sequence[Entity]) -> dict[int, str]:
     return names
 
 
+def name_forms(kind: str, text: str, canonical: str) -> tuple[str, ...]:
+    """The names a reader may search for: as written, in full, and a person's surname."""
+    surname = (canonical.rsplit(" ", 1)[-1],) if kind == "person" else ()
+    return (text, canonical, *surname)
+
+
 def article_entities(article: Article) -> set[tuple[str, str]]:
     """The distinct (kind, canonical name) pairs an article mentions."""
     entities = with_entities(article).entities or ()

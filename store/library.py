@@ -39,13 +39,18 @@ class ArticleStore:
 
 def open_store(path: Path) -> ArticleStore:
     """Load a store, refusing anything that is not one; never writes to the file."""
+    articles, rejects = _articles_from(str(path), read_articles_table(path))
+    articles.sort(key=lambda article: article.published, reverse=True)
+    return ArticleStore(path, articles, rejects)
+
+
+def read_articles_table(path: Path) -> dict[str, Any]:
+    """The ``articles`` table of a store file, refusing anything that is not a store."""
     tables = read_tables(path)
     if ARTICLES not in tables:
         raise StoreError(f"{path}: not a newsdesk store (no {ARTICLES!r} table)")
     check_schema(path, tables.get(META, {}))
-    articles, rejects = _articles_from(str(path), tables[ARTICLES])
-    articles.sort(key=lambda article: article.published, reverse=True)
-    return ArticleStore(path, articles, rejects)
+    return tables[ARTICLES]
 
 
 def check_schema(path: Path, meta: Mapping[str, Any]) -> None:

@@ -1,13 +1,28 @@
-"""Opening the store a reader asked for, creating the default one from the seeds."""
+"""Opening the store a reader asked for: its file, its search index and its reading state.
+
+The TinyDB file stays the source of truth; the index is derived from it. A small store is
+caught up before anything is shown, so a broken file is refused at once; a large one opens
+from its index straight away and is caught up in the background (``needs_catch_up``).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from store.article import Article
 from store.entities import with_entities
-from store.library import ArticleStore, create_store, open_store, seed_articles
+from store.errors import StoreError
+from store.index import SearchIndex
+from store.index.rows import ResultRows
+from store.ingest.result import Reject
+from store.library import create_store, seed_articles
 from store.paths import bundled_seeds_dir, chosen_store_path, default_store_path, state_path_for
+from store.query import Query
 from store.state import ReadingState
+
+CATCH_UP_AT_ONCE_BYTES = 16 * 1024 * 1024
+"""Stores up to this size (about 6,000 articles) are caught up before the app opens."""
 
 
 def resolve_store(cli_db: str | None) -> Path:
@@ -25,8 +40,95 @@ def resolve_store(cli_db: str | None) -> Path:
     return path
 
 
-def open_session(cli_db: str | None) -> tuple[ArticleStore, ReadingState]:
-    """The store and its reading state; raises ``StoreError`` with a one-line reason."""
-    path = resolve_store(cli_db)
-    store = open_store(path)
-    return store, ReadingState(state_path_for(path))
+@dataclass
+class Session:
+    """One reader's view of one store."""
+
+    store_path: Path
+    index: SearchIndex
+    state: ReadingState
+    needs_catch_up: bool = False
+    rejects: list[Reject] = field(default_factory=list)
+
+    def search(self, query: Query) -> ResultRows:
+        return ResultRows(self.index, self.index.search(query))
+
+    def total(self) -> int:
+        return self.index.count()
+
+    def article(self, article_id: str) -> Article | None:
+        rowid = self.index.rowid_of(article_id)
+        return None if rowid is None else self.index.article(rowid)
+
+    def set_read(self, article_id: str, read: bool = True) -> None:
+        self.state.set_read(article_id, read)
+        self._flags_changed(article_id)
+
+    def toggle_read(self, article_id: str) -> bool:
+        read = self.state.toggle_read(article_id)
+        self._flags_changed(article_id)
+        return read
+
+    def toggle_star(self, article_id: str) -> bool:
+        starred = self.state.toggle_star(article_id)
+        self._flags_changed(article_id)
+        return starred
+
+    def _flags_changed(self, article_id: str) -> None:
+        state = self.state
+        self.index.set_flags(
+            [(article_id, state.is_read(article_id), state.is_starred(article_id))]
+        )
+
+    def reload_flags(self) -> None:
+        """After a catch-up (row ids of changed articles move) or a state change elsewhere."""
+        self.index.set_flags(self.state.flags(), replace=True)
+
+    def catch_up(self) -> None:
+        """Bring the index in step with the store file now (raises ``StoreError``)."""
+        report = self.index.catch_up(self.store_path)
+        self.rejects = report.rejects
+        self.needs_catch_up = False
+        self.reload_flags()
+
+
+def open_session(cli_db: str | None) -> Session:
+    """The store, its index and reading state; raises ``StoreError`` with a one-line reason."""
+    return open_store_session(resolve_store(cli_db))
+
+
+def open_store_session(path: Path) -> Session:
+    size = _store_size(path)
+    session = Session(path, SearchIndex.open(path), ReadingState(state_path_for(path)))
+    if not session.index.in_step(path):
+        if size <= CATCH_UP_AT_ONCE_BYTES:
+            session.catch_up()
+            return session
+        session.needs_catch_up = True
+    session.reload_flags()
+    return session
+
+
+def _store_size(path: Path) -> int:
+    """The store file's size, refusing what cannot be a store without reading it all."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read ({exc.strerror})") from None
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a store file")
+    if info.st_size > CATCH_UP_AT_ONCE_BYTES:
+        _sniff(path, info.st_size)
+    return info.st_size
+
+
+def _sniff(path: Path, size: int) -> None:
+    """A large store is read in the background; refuse one that is plainly not JSON now."""
+    with path.open("rb") as file:
+        head = file.read(64).lstrip()
+        file.seek(max(0, size - 64))
+        tail = file.read().rstrip()
+    if not head.startswith(b"{") or not tail.endswith(b"}"):
+        raise StoreError(f"{path}: not a TinyDB store (not a complete JSON object)")

@@ -47,6 +47,13 @@ class ReadingState:
             return
         self._flags = {doc["id"]: doc for doc in table.values() if isinstance(doc.get("id"), str)}
 
+    def flags(self) -> list[tuple[str, bool, bool]]:
+        """(article id, read, starred) of every article with a state."""
+        return [
+            (article_id, bool(doc.get("read")), bool(doc.get("starred")))
+            for article_id, doc in self._flags.items()
+        ]
+
     def is_read(self, article_id: str) -> bool:
         return bool(self._flags.get(article_id, {}).get("read"))
 

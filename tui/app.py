@@ -9,8 +9,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from store.library import ArticleStore
-from store.state import ReadingState
+from store.session import Session
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 
@@ -26,26 +25,27 @@ class NewsdeskApp(App[None]):
     ]
     """Quit and help work everywhere except while typing in the search box."""
 
-    def __init__(self, store: ArticleStore, state: ReadingState) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.store = store
-        self.state = state
+        self.session = session
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.store, self.state))
+        self.push_screen(MainScreen(self.session))
         for message in self._startup_warnings():
             self.notify(message, severity="warning", timeout=8, markup=False)
 
     def _startup_warnings(self) -> list[str]:
         warnings = []
-        if self.store.rejects:
-            first = self.store.rejects[0]
+        rejects = self.session.rejects
+        if rejects:
+            first = rejects[0]
             warnings.append(
-                f"{len(self.store.rejects)} invalid document(s) skipped "
-                f"(first: {first.item}: {first.reason})"
+                f"{len(rejects)} invalid document(s) skipped (first: {first.item}: {first.reason})"
             )
-        if self.state.error:
-            warnings.append(self.state.error)
+        if self.session.state.error:
+            warnings.append(self.session.state.error)
+        if self.session.index.note:
+            warnings.append(self.session.index.note)
         return warnings
 
     def action_help(self) -> None:

@@ -54,12 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_app(args: argparse.Namespace) -> int:
     try:
-        store, state = open_session(args.db)
+        session = open_session(args.db)
     except StoreError as exc:
         return fail(str(exc))
     from tui.app import NewsdeskApp
 
-    NewsdeskApp(store, state).run()
+    NewsdeskApp(session).run()
     return EXIT_OK
 
 

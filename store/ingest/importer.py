@@ -15,6 +15,7 @@ from typing import Any
 
 from store.article import SCHEMA_VERSION, Article
 from store.entity_backends import DEFAULT_BACKEND
+from store.index import refresh_index
 from store.ingest.extraction import entity_documents
 from store.ingest.result import ReadResult, Reject, Subscription
 from store.library import ARTICLES, META, check_schema
@@ -78,6 +79,7 @@ def import_into(
             or not path.exists()
         ):
             storage.write(tables)
+            refresh_index(path, tables[ARTICLES])
     return summary
 
 

@@ -14,7 +14,7 @@ from tui_support import FIVE_ARTICLES, generated_articles
 
 from store.article import Article
 from store.library import create_store, open_store
-from store.state import ReadingState
+from store.session import open_store_session
 from tui.app import NewsdeskApp
 
 AppFactory = Callable[..., NewsdeskApp]
@@ -44,6 +44,6 @@ def make_app(store_path: Path, state_path: Path) -> AppFactory:
         create_store(store_path, articles)
         store = open_store(store_path)
         assert [a.id for a in store.articles] == [a.id for a in articles], "order changed"
-        return NewsdeskApp(store, ReadingState(state_path))
+        return NewsdeskApp(open_store_session(store_path))
 
     return make

@@ -13,8 +13,8 @@ from tui_support import (
 )
 
 from store.article import Article
-from store.library import create_store, open_store
-from store.state import ReadingState
+from store.library import create_store
+from store.session import open_store_session
 from tui.app import NewsdeskApp
 
 WIDE = (160, 48)
@@ -79,7 +79,7 @@ async def test_markup_in_a_warning_about_the_state_file_path_is_not_parsed(tmp_p
     create_store(store_path, [MARKUP])
     state_path = folder / "articles.state.json"
     state_path.write_text("not json")
-    app = NewsdeskApp(open_store(store_path), ReadingState(state_path))
+    app = NewsdeskApp(open_store_session(store_path))
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
         assert "news[/b]" in "".join(line.strip("▌ ▏") for line in screen_lines(app))

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from store.entities import with_entities
-from store.library import create_store, open_store, seed_articles
+from store.library import create_store, seed_articles
 from store.paths import bundled_seeds_dir
-from store.state import ReadingState
+from store.session import open_store_session
 from tui.app import NewsdeskApp
 
 
@@ -21,7 +21,7 @@ from tui.app import NewsdeskApp
 def seed_app(tmp_path: Path) -> NewsdeskApp:
     path = tmp_path / "articles.json"
     create_store(path, [with_entities(a) for a in seed_articles(bundled_seeds_dir())])
-    return NewsdeskApp(open_store(path), ReadingState(tmp_path / "articles.state.json"))
+    return NewsdeskApp(open_store_session(path))
 
 
 def test_narrow_list(snap_compare, seed_app):

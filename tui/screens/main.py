@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on, work
@@ -13,18 +14,25 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from store.article import Article
 from store.entity_index import Facet
 from store.errors import StoreError
-from store.library import ArticleStore, open_store
-from store.search import TextFilter
-from store.state import ReadingState
+from store.index import CatchUp, SearchIndex
+from store.index.rows import ResultRows
+from store.index.sync import BATCH as BATCH_SHOWN
+from store.query import QueryError, parse_query
+from store.query.highlight import Span, hit_spans
+from store.query.nodes import Text, positive_texts
+from store.session import Session
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
 from tui.widgets.entity_facets import EntityFacets
 from tui.widgets.search_bar import SearchBar
 
 NARROW_WIDTH = 100
+STORE_CHECK_S = 2.0
+"""How often the store file is checked for changes made by another process or by hand."""
+FACET_SAMPLE = 2_000
+"""Entity facets count the newest this many results."""
 
 
 class MainScreen(Screen[None]):
@@ -42,12 +50,12 @@ class MainScreen(Screen[None]):
     ]
     """Keys that act on the current article wherever the focus is."""
 
-    def __init__(self, store: ArticleStore, state: ReadingState) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.store = store
-        self.state = state
-        self.filter = TextFilter(store.articles)
-        self.shown: list[Article] = list(store.articles)
+        self.session = session
+        self.state = session.state
+        self.search_query = parse_query("")
+        self.shown = ResultRows(session.index, [])
         self._warned_read_only = False
         self._feeds_fetched = 0
 
@@ -66,6 +74,9 @@ class MainScreen(Screen[None]):
         self._show_results("")
         article_list.focus()
         self._apply_width(self.size.width)
+        if self.session.needs_catch_up:
+            self._start_catch_up()
+        self.set_interval(STORE_CHECK_S, self._check_store)
 
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
@@ -90,16 +101,37 @@ class MainScreen(Screen[None]):
     def _query_submitted(self) -> None:
         self._set_reading(False)
 
-    def _show_results(self, query: str) -> None:
-        hits = self.filter.search(query)
-        self.shown = [self.store.articles[i] for i in hits]
-        empty = f"No articles match “{query.strip()}”" if query.strip() else "No articles yet"
-        self.query_one(ArticleList).show(self.shown, empty)
-        self.query_one(SearchBar).set_count(len(self.shown), len(self.store))
+    def _show_results(self, text: str) -> None:
+        """Filter on every keystroke; a malformed query says what is wrong and where, and
+        the last good result stays."""
+        search = self.query_one(SearchBar)
+        try:
+            query = parse_query(text, typing=True)
+        except QueryError as exc:
+            search.set_error(f"{exc.message}, at {exc.start + 1}")
+            return
+        search.set_error(None)
+        self.search_query = query
+        self._run_query(text)
+
+    def _run_query(self, text: str) -> None:
+        self.shown = self.session.search(self.search_query)
+        terms = positive_texts(self.search_query.root)
+        article_list = self.query_one(ArticleList)
+        article_list.hits = _title_hits(terms)
+        self.query_one(ArticleView).set_terms(terms)
+        empty = f"No articles match “{text.strip()}”" if text.strip() else "No articles yet"
+        article_list.show(self.shown, empty)
+        self.query_one(SearchBar).set_count(len(self.shown), self.session.total())
         if not self.shown:
             self.query_one(ArticleView).show_article(None)
         if self.has_class("-facets"):
-            self._count_facets(self.shown)
+            self._count_facets(self.shown.rowids[:FACET_SAMPLE])
+
+    def _rerun(self) -> None:
+        """The index changed under the list: search again, keeping the cursor's article."""
+        self.session.index.forget_cache()
+        self._run_query(self.query_one(SearchBar).value)
 
     @on(ArticleList.Highlighted)
     def _preview(self, event: ArticleList.Highlighted) -> None:
@@ -110,7 +142,7 @@ class MainScreen(Screen[None]):
         the cursor message that follows it, would otherwise reset scroll and selection)."""
         view = self.query_one(ArticleView)
         if view.article is None or view.article.id != article_id:
-            view.show_article(self.store.get(article_id))
+            view.show_article(self.session.article(article_id))
 
     @on(ArticleList.Selected)
     def _open(self, event: ArticleList.Selected) -> None:
@@ -120,7 +152,7 @@ class MainScreen(Screen[None]):
     def _read(self, article_id: str) -> None:
         self._show(article_id)
         if not self.state.is_read(article_id):
-            self.state.set_read(article_id, True)
+            self.session.set_read(article_id, True)
             self._state_changed(article_id)
 
     def _state_changed(self, article_id: str) -> None:
@@ -160,13 +192,13 @@ class MainScreen(Screen[None]):
 
     def action_toggle_read(self) -> None:
         if (article_id := self.current_id()) is not None:
-            read = self.state.toggle_read(article_id)
+            read = self.session.toggle_read(article_id)
             self._state_changed(article_id)
             self.notify("Marked read" if read else "Marked unread", timeout=1.5)
 
     def action_toggle_star(self) -> None:
         if (article_id := self.current_id()) is not None:
-            starred = self.state.toggle_star(article_id)
+            starred = self.session.toggle_star(article_id)
             self._state_changed(article_id)
             self.notify("Starred" if starred else "Unstarred", timeout=1.5)
 
@@ -184,7 +216,7 @@ class MainScreen(Screen[None]):
         from store.ingest.refresh import refresh_feeds
         from store.ingest.subscriptions import list_feeds
 
-        path = self.store.path
+        path = self.session.store_path
         try:
             total = len(list_feeds(path))
             if total == 0:
@@ -195,40 +227,98 @@ class MainScreen(Screen[None]):
             report = refresh_feeds(
                 path, on_outcome=lambda _: self.app.call_from_thread(self._fetch_progress, 1, total)
             )
-            store = open_store(path)
         except StoreError as exc:
-            self.app.call_from_thread(self._fetch_done, None, f"Fetch failed: {exc}")
+            self.app.call_from_thread(self._fetch_done, False, f"Fetch failed: {exc}")
             return
         failed = f"; {len(report.failed)} feed(s) failed" if report.failed else ""
         message = f"{report.summary.added} new article(s) from {total} feed(s){failed}"
-        self.app.call_from_thread(self._fetch_done, store, message)
+        self.app.call_from_thread(self._fetch_done, True, message)
 
     def _fetch_progress(self, finished: int, total: int) -> None:
         self._feeds_fetched = 0 if finished == 0 else self._feeds_fetched + finished
         self.query_one(SearchBar).set_status(f"fetching {self._feeds_fetched}/{total}")
 
-    def _fetch_done(self, store: ArticleStore | None, message: str) -> None:
+    def _fetch_done(self, fetched: bool, message: str) -> None:
         self.query_one(SearchBar).set_status("")
-        if store is not None:
-            self.store = store
-            self.filter = TextFilter(store.articles)
-            self._show_results(self.query_one(SearchBar).value)
+        if fetched:
+            self._check_store()
+            self._rerun()
         self.notify(message, timeout=6, markup=False)
+
+    def _check_store(self) -> None:
+        """Catch up with a store changed by another process, or by hand."""
+        if not self.session.index.in_step(self.session.store_path):
+            self._start_catch_up()
+
+    def _start_catch_up(self) -> None:
+        if any(worker.group == "index" and worker.is_running for worker in self.workers):
+            return
+        if self.session.index.path is None:  # in memory: only this connection sees it
+            self._caught_up(self.session.index.catch_up(self.session.store_path))
+            return
+        self.query_one(SearchBar).set_status("indexing…")
+        self._catch_up()
+
+    @work(thread=True, exclusive=True, group="index")
+    def _catch_up(self) -> None:
+        """Runs in a thread, on a connection of its own; the UI keeps the old index meanwhile."""
+        index = SearchIndex.open(self.session.store_path)
+        call = self.app.call_from_thread
+        try:
+            report = index.catch_up(
+                self.session.store_path,
+                progress=lambda done, total: call(self._indexing, done, total),
+            )
+        except StoreError as exc:
+            call(self._catch_up_failed, str(exc))
+            return
+        finally:
+            index.close()
+        call(self._caught_up, report)
+
+    def _indexing(self, done: int, total: int) -> None:
+        """Words indexed so far; the list shows every article from the first batch on."""
+        self.query_one(SearchBar).set_status(f"indexing {100 * done // max(total, 1)}%")
+        if done <= BATCH_SHOWN:
+            self._rerun()
+
+    def _caught_up(self, report: CatchUp) -> None:
+        self.query_one(SearchBar).set_status("")
+        self.session.reload_flags()
+        self._rerun()
+        if report.rejects:
+            first = report.rejects[0]
+            self.notify(
+                f"{len(report.rejects)} invalid document(s) skipped "
+                f"(first: {first.item}: {first.reason})",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+
+    def _catch_up_failed(self, message: str) -> None:
+        self.query_one(SearchBar).set_status("")
+        self.notify(f"Store not re-read: {message}", severity="error", timeout=10, markup=False)
 
     def action_toggle_facets(self) -> None:
         """Show or hide the entity facets of the current results (``e``)."""
         showing = not self.has_class("-facets")
         self.set_class(showing, "-facets")
         if showing:
-            self._count_facets(self.shown)
+            self._count_facets(self.shown.rowids[:FACET_SAMPLE])
             self.query_one(EntityFacets).focus()
         else:
             self.query_one(ArticleList).focus()
 
     @work(thread=True, exclusive=True, group="facets")
-    def _count_facets(self, articles: list[Article]) -> None:
+    def _count_facets(self, rowids: list[int]) -> None:
         from store.entity_index import entity_facets
 
+        index = SearchIndex.open(self.session.store_path)
+        try:
+            articles = [a for a in map(index.article, rowids) if a is not None]
+        finally:
+            index.close()
         self.app.call_from_thread(self._show_facets, entity_facets(articles))
 
     def _show_facets(self, facets: dict[str, list[Facet]]) -> None:
@@ -246,3 +336,7 @@ class MainScreen(Screen[None]):
         term = EntityFacets.Chosen(event.kind, event.name).term
         self.query_one(SearchBar).set_value(f"{term} ")
         self._set_reading(False)
+
+
+def _title_hits(terms: list[Text]) -> Callable[[str], list[Span]]:
+    return lambda title: hit_spans(title, terms, "title")

@@ -6,7 +6,7 @@ articles costs one list assignment, and a cursor move refreshes just the two row
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
@@ -20,7 +20,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store.article import Article
+from store.index import Row
+from store.index.rows import ResultRows
+from store.query.highlight import Span
 from store.sanitize import clean_line
 
 SOURCE_WIDTH = 10
@@ -32,6 +34,10 @@ class RowFlags(Protocol):
     def is_read(self, article_id: str) -> bool: ...
 
     def is_starred(self, article_id: str) -> bool: ...
+
+
+def _no_hits(title: str) -> list[Span]:
+    return []
 
 
 class _NoFlags:
@@ -64,6 +70,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--source",
         "article-list--marker",
         "article-list--empty",
+        "article-list--hit",
     }
 
     DEFAULT_CSS = """
@@ -71,6 +78,7 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList > .article-list--cursor { background: $block-cursor-blurred-background; }
     ArticleList:focus > .article-list--cursor { background: $block-cursor-background; }
     ArticleList > .article-list--unread { text-style: bold; }
+    ArticleList > .article-list--hit { text-style: reverse; }
     """
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -89,17 +97,19 @@ class ArticleList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.articles: Sequence[Article] = ()
+        self.articles: Sequence[Row] = ()
         self.flags: RowFlags = _NoFlags()
+        self.hits: Callable[[str], list[Span]] = _no_hits
+        """Where the query matched a title, for highlighting."""
         self.empty_message = "No articles"
 
-    def show(self, articles: Sequence[Article], empty_message: str = "No articles") -> None:
+    def show(self, rows: ResultRows, empty_message: str = "No articles") -> None:
         """Replace the rows, keeping the cursor on the same article when it is still there."""
         current = self.current_id
-        self.articles = articles
+        self.articles = rows
         self.empty_message = empty_message
-        self.virtual_size = Size(self.size.width, len(articles))
-        index = next((i for i, a in enumerate(articles) if a.id == current), 0)
+        self.virtual_size = Size(self.size.width, len(rows))
+        index = rows.position_of(current) or 0
         self.set_reactive(ArticleList.cursor, self.validate_cursor(index))
         self.refresh()
         self.scroll_to_region(self._row_region(self.cursor), animate=False, force=True)
@@ -126,12 +136,13 @@ class ArticleList(ScrollView, can_focus=True):
         return Region(0, index, self.size.width, 1)
 
     def refresh_row(self, article_id: str) -> None:
-        """Redraw the row of ``article_id``: almost always the cursor's, so look there first."""
+        """Redraw the row of ``article_id`` if it is on screen (almost always the cursor's)."""
         if self.current_id == article_id:
             self.refresh_line(self.cursor)
             return
-        for index, article in enumerate(self.articles):
-            if article.id == article_id:
+        top = self.scroll_offset.y
+        for index in range(top, min(len(self.articles), top + self.size.height)):
+            if self.articles[index].id == article_id:
                 self.refresh_line(index)
                 return
 
@@ -175,7 +186,7 @@ class ArticleList(ScrollView, can_focus=True):
         style = self.rich_style + self.get_component_rich_style("article-list--empty")
         return Strip([Segment(set_cell_size(f" {self.empty_message}", width), style)])
 
-    def _format_row(self, article: Article, width: int, row_style: Style) -> Strip:
+    def _format_row(self, article: Row, width: int, row_style: Style) -> Strip:
         read = self.flags.is_read(article.id)
         base = row_style + self.get_component_rich_style(
             "article-list--read" if read else "article-list--unread", partial=True
@@ -192,8 +203,19 @@ class ArticleList(ScrollView, can_focus=True):
         used = sum(cell_len(text) for text, _ in cells)
         title = _fit(clean_line(article.title), max(0, width - used))
         segments = [Segment(text, style) for text, style in cells]
-        segments.append(Segment(title, base))
+        segments.extend(self._title_segments(title, base))
         return Strip(segments).adjust_cell_length(width, base)
+
+    def _title_segments(self, title: str, base: Style) -> list[Segment]:
+        """The title, with the words the query matched marked."""
+        hit = self._part("hit", base)
+        segments: list[Segment] = []
+        at = 0
+        for start, end in self.hits(title):
+            segments += [Segment(title[at:start], base), Segment(title[start:end], hit)]
+            at = end
+        segments.append(Segment(title[at:], base))
+        return segments
 
     def _part(self, name: str, base: Style) -> Style:
         return base + self.get_component_rich_style(f"article-list--{name}", partial=True)

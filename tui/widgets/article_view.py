@@ -1,8 +1,9 @@
 """The detail pane: header, legend and body with entities highlighted inline by kind.
 
-One entity can be selected (``w``/``b`` move the selection through the text); ``n``/``N``
-jump between the mentions of the selected entity, counting "Katz" and "Israel Katz" as one
-person; ``a`` asks for every article that mentions it.
+Words the search matched are marked too. One entity can be selected (``w``/``b`` move the
+selection through the text); ``n``/``N`` jump between the mentions of the selected entity,
+counting "Katz" and "Israel Katz" as one person, or, with no entity selected, between the
+search's hits; ``a`` asks for every article that mentions the selected entity.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from textual.widgets import Static
 from store.article import ENTITY_KINDS, Article, Entity
 from store.entities import extract_entities
 from store.entity_index import canonical_names
+from store.query.highlight import Span, hit_spans
+from store.query.nodes import Text as Term
 from store.sanitize import clean_line, clean_text
 
 KIND_LABELS = {
@@ -63,6 +66,8 @@ class ArticleView(VerticalScroll, can_focus=True):
         "article-view--meta",
         "article-view--caption",
         "article-view--selected",
+        "article-view--hit",
+        "article-view--current-hit",
         *(f"entity--{kind}" for kind in ENTITY_KINDS),
     }
 
@@ -83,6 +88,10 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._names: dict[int, str] = {}
         self._body = ""
         self._extracted: dict[str, tuple[Entity, ...]] = {}
+        self.terms: list[Term] = []
+        """The search's words and phrases, marked where they occur."""
+        self._hits: list[Span] = []
+        self._hit: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-header")
@@ -95,6 +104,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.entities = self._known_entities(article)
         self._names = canonical_names(self.entities)
         self.set_reactive(ArticleView.selected, None)
+        self._find_hits()
         header = self.query_one("#article-header", Static)
         if article is None:
             header.update(Text("No article selected", style="italic"))
@@ -102,6 +112,20 @@ class ArticleView(VerticalScroll, can_focus=True):
             header.update(self._header(article))
         self._render_body()
         self.scroll_home(animate=False)
+
+    def set_terms(self, terms: list[Term]) -> None:
+        """Mark what a new search matches in the article shown."""
+        if terms == self.terms:
+            return
+        self.terms = terms
+        self._find_hits()
+        if self.article is not None:
+            self.query_one("#article-header", Static).update(self._header(self.article))
+            self._render_body()
+
+    def _find_hits(self) -> None:
+        self._hits = hit_spans(self._body, self.terms, "body")
+        self._hit = None
 
     def _known_entities(self, article: Article | None) -> tuple[Entity, ...]:
         """Stored (or already extracted) entities; otherwise extraction starts in a worker and
@@ -155,7 +179,10 @@ class ArticleView(VerticalScroll, can_focus=True):
         return self.get_component_rich_style(name, partial=True)
 
     def _header(self, article: Article) -> Text:
-        text = Text(clean_line(article.title), style=self._style("article-view--title"))
+        title = clean_line(article.title)
+        text = Text(title, style=self._style("article-view--title"))
+        for start, end in hit_spans(title, self.terms, "title"):
+            text.stylize(self._style("article-view--hit"), start, end)
         meta = " · ".join(
             part
             for part in (clean_line(article.source), clean_line(article.author), article.date)
@@ -188,16 +215,26 @@ class ArticleView(VerticalScroll, can_focus=True):
         if self.highlight:
             for entity in self.entities:
                 text.stylize(self._style(f"entity--{entity.kind}"), entity.start, entity.end)
+        for start, end in self._hits:
+            text.stylize(self._style("article-view--hit"), start, end)
+        if self._hit is not None:
+            start, end = self._hits[self._hit]
+            text.stylize(self._style("article-view--current-hit"), start, end)
         if (chosen := self.selected_entity) is not None:
             text.stylize(self._style("article-view--selected"), chosen.start, chosen.end)
         return text
 
     def _scroll_to_selection(self) -> None:
         entity = self.selected_entity
+        if entity is not None:
+            self._scroll_to_offset(entity.end)
+
+    def _scroll_to_offset(self, offset: int) -> None:
+        """Bring the line holding character ``offset`` of the body into view."""
         body = self.query_one("#article-body", Static)
-        if entity is None or body.size.width == 0:
+        if body.size.width == 0:
             return
-        lines = Text(self._body[: entity.end]).wrap(self.app.console, body.size.width)
+        lines = Text(self._body[:offset]).wrap(self.app.console, body.size.width)
         line = body.virtual_region.y + len(lines) - 1
         self.scroll_to_region(Region(0, line, 1, 1), animate=False, center=True)
 
@@ -210,7 +247,11 @@ class ArticleView(VerticalScroll, can_focus=True):
             self.selected = (self.selected + step) % len(self.entities)
 
     def action_mention(self, step: int) -> None:
-        """The next (or previous) mention of the selected entity, wrapping around."""
+        """The next (or previous) mention of the selected entity, wrapping around; with no
+        entity selected, the next search hit."""
+        if self.selected is None and self._hits:
+            self._step_hit(step)
+            return
         if self.selected is None:
             self.action_select_entity(step)
             return
@@ -222,6 +263,15 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.notify(
             f"{name}: mention {same.index(self.selected) + 1} of {total}", timeout=1.5, markup=False
         )
+
+    def _step_hit(self, step: int) -> None:
+        if self._hit is None:
+            self._hit = 0 if step > 0 else len(self._hits) - 1
+        else:
+            self._hit = (self._hit + step) % len(self._hits)
+        self._render_body()
+        self._scroll_to_offset(self._hits[self._hit][1])
+        self.notify(f"hit {self._hit + 1} of {len(self._hits)}", timeout=1.5)
 
     def action_mentioning(self) -> None:
         entity = self.selected_entity

@@ -21,7 +21,8 @@ class SearchBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("/", id="search-prompt")
-        yield Input(placeholder="search: words in title, source or text", id="query")
+        yield Input(placeholder='search: words, "phrases", -not, OR, field:value', id="query")
+        yield Label("", id="query-error", markup=False)
         yield Label("", id="status")
         yield Label("", id="match-count")
 
@@ -33,6 +34,13 @@ class SearchBar(Horizontal):
         status = self.query_one("#status", Label)
         status.update(text)
         status.display = bool(text)
+
+    def set_error(self, message: str | None) -> None:
+        """What is wrong with the query, and where; ``None`` when it is fine again."""
+        error = self.query_one("#query-error", Label)
+        error.update(f"✗ {message}" if message else "")
+        error.display = bool(message)
+        self.query_one("#query", Input).set_class(bool(message), "-invalid")
 
     @property
     def value(self) -> str:

@@ -1,0 +1,27 @@
+"""The search index: a derived, rebuildable SQLite file kept in step with the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from store.errors import StoreError
+from store.index.searcher import Row, SearchIndex
+from store.index.sync import CatchUp, signature
+
+__all__ = ["CatchUp", "Row", "SearchIndex", "refresh_index"]
+
+
+def refresh_index(store_path: Path, articles: dict[str, Any]) -> None:
+    """Bring the index up to date after this process wrote the store (holding its lock).
+
+    Best effort: an index that cannot be updated now is caught up when next opened.
+    """
+    index = SearchIndex.open(store_path)
+    try:
+        if index.path is not None:
+            index.catch_up_table(articles, signature(store_path), str(store_path))
+    except (StoreError, OSError):
+        pass
+    finally:
+        index.close()

@@ -1,0 +1,85 @@
+"""The search index: a SQLite file derived from the store, rebuilt whenever it is missing,
+damaged or of another version, and never the only copy of anything.
+
+Row ids are time keys (publication second x 4096 + a tie counter), so id order is date
+order: the newest articles come first from every table without sorting, and a date filter
+is a range of row ids.
+
+``meta`` holds what a list row shows and what catching up compares; ``docs`` the stored
+documents (orjson) for the reading pane; ``fts`` the words (FTS5, contentless, case and
+accent folded); ``tags`` and ``mentions`` the exact-match filters.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+VERSION = 1
+TIE_BITS = 12
+UNDATED = -(2**62)
+"""Key of articles without a date: after every dated one in date order."""
+FIRST_DATED = int(datetime(1800, 1, 1, tzinfo=UTC).timestamp()) << TIE_BITS
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta(
+    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, fingerprint BLOB NOT NULL,
+    published TEXT NOT NULL, source TEXT NOT NULL, title TEXT NOT NULL,
+    sourcekey TEXT NOT NULL, indexed INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS meta_pending ON meta(indexed) WHERE indexed = 0;
+CREATE INDEX IF NOT EXISTS meta_source ON meta(sourcekey, rowid);
+CREATE TABLE IF NOT EXISTS docs(rowid INTEGER PRIMARY KEY, doc BLOB NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    title, source, author, body, tags, content='', tokenize='unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS tags(
+    tag TEXT NOT NULL, rowid INTEGER NOT NULL, PRIMARY KEY(tag, rowid)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS mentions(
+    form TEXT NOT NULL, kind TEXT NOT NULL, rowid INTEGER NOT NULL,
+    PRIMARY KEY(form, kind, rowid)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def index_path_for(store_path: Path) -> Path:
+    """The index sits beside its store: ``articles.json`` -> ``articles.index.sqlite``."""
+    return store_path.with_name(f"{store_path.stem}.index.sqlite")
+
+
+def time_key(published: str) -> int:
+    """The first key of the publication second of ``published`` (ISO 8601, UTC)."""
+    if not published:
+        return UNDATED
+    try:
+        moment = datetime.fromisoformat(published)
+    except ValueError:
+        return UNDATED
+    return int(moment.timestamp()) << TIE_BITS
+
+
+def moment_key(moment: datetime) -> int:
+    return int(moment.timestamp()) << TIE_BITS
+
+
+def connect(path: Path | None) -> sqlite3.Connection:
+    """Open (creating) the index at ``path``, or in memory for ``None``.
+
+    Raises ``sqlite3.DatabaseError`` for a damaged file or another version; the caller
+    rebuilds.
+    """
+    conn = sqlite3.connect(":memory:" if path is None else str(path), check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version not in (0, VERSION):
+        conn.close()
+        raise sqlite3.DatabaseError(f"index version {version}, expected {VERSION}")
+    if path is not None:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    conn.executescript(DDL)
+    conn.execute(f"PRAGMA user_version = {VERSION}")
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS flags("
+        "rowid INTEGER PRIMARY KEY, read INTEGER NOT NULL, starred INTEGER NOT NULL)"
+    )
+    return conn

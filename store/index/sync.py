@@ -1,0 +1,209 @@
+"""Keeping the index in step with the store file, whoever changed it.
+
+The index remembers the store file's signature (size, modification time, inode) as of its
+last catch-up. When the file differs (an import, another reader's process, an edit by
+hand), catching up compares a fingerprint of every stored document with the indexed one and
+applies only the difference: new, changed and removed articles. It runs in two passes, so a
+reader sees the list before the slow part is done: first the list rows and documents, then
+the words, in batches, with progress.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from store.article import Article, InvalidDocument, article_from_document
+from store.entity_index import canonical_names, name_forms
+from store.fold import fold
+from store.index.schema import TIE_BITS, time_key
+from store.ingest.result import Reject
+
+Progress = Callable[[int, int], None]
+BATCH = 2_000
+
+
+@dataclass
+class CatchUp:
+    """What one catch-up changed."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def signature(store_path: Path) -> str:
+    """Changes whenever the store file is replaced or rewritten."""
+    info = store_path.stat()
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
+
+
+def stored_signature(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT value FROM info WHERE key = 'signature'").fetchone()
+    return None if row is None else str(row[0])
+
+
+def fingerprint(doc: Mapping[str, Any]) -> bytes:
+    return hashlib.blake2b(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS), digest_size=16).digest()
+
+
+def store_documents(source: str, table: Mapping[str, Any]) -> Iterator[Article | Reject]:
+    """Valid articles of an ``articles`` table, the first of each id; rejects for the rest."""
+    seen: set[str] = set()
+    for doc_id, doc in table.items():
+        try:
+            article = article_from_document(doc)
+        except InvalidDocument as exc:
+            yield Reject(source, f"document {doc_id}", str(exc))
+            continue
+        if article.id not in seen:
+            seen.add(article.id)
+            yield article
+
+
+def catch_up(
+    conn: sqlite3.Connection,
+    table: Mapping[str, Any],
+    new_signature: str,
+    source: str,
+    progress: Progress | None = None,
+) -> CatchUp:
+    """Make the index hold exactly the valid articles of ``table`` (the store's articles)."""
+    report = CatchUp()
+    known = {
+        row[0]: (row[1], row[2]) for row in conn.execute("SELECT id, rowid, fingerprint FROM meta")
+    }
+    incoming: list[tuple[Article, bytes]] = []
+    for item in store_documents(source, table):
+        if isinstance(item, Reject):
+            report.rejects.append(item)
+            continue
+        print_ = fingerprint(item.to_document())
+        old = known.pop(item.id, None)
+        if old is None or old[1] != print_:
+            incoming.append((item, print_))
+            report.added += old is None
+            report.updated += old is not None
+    with conn:
+        conn.execute("BEGIN IMMEDIATE")
+        remove(conn, [rowid for _, (rowid, _) in known.items()])
+        remove(conn, _rowids_of(conn, (a.id for a, _ in incoming)))
+        add(conn, incoming)
+        conn.execute("DELETE FROM info WHERE key = 'signature'")
+    report.removed = len(known)
+    index_words(conn, progress)
+    with conn:
+        conn.execute("INSERT OR REPLACE INTO info VALUES ('signature', ?)", (new_signature,))
+    return report
+
+
+def _rowids_of(conn: sqlite3.Connection, ids: Iterable[str]) -> list[int]:
+    rows = (conn.execute("SELECT rowid FROM meta WHERE id = ?", (i,)).fetchone() for i in ids)
+    return [row[0] for row in rows if row is not None]
+
+
+def remove(conn: sqlite3.Connection, rowids: list[int]) -> None:
+    """Forget articles; words already indexed are deleted with the values they had."""
+    for rowid in rowids:
+        row = conn.execute(
+            "SELECT d.doc, m.indexed FROM docs d JOIN meta m USING (rowid) WHERE rowid = ?",
+            (rowid,),
+        ).fetchone()
+        if row is not None and row[1]:
+            article = article_from_document(orjson.loads(row[0]))
+            conn.execute(
+                "INSERT INTO fts(fts, rowid, title, source, author, body, tags) "
+                "VALUES ('delete', ?, ?, ?, ?, ?, ?)",
+                (rowid, *_words_columns(article)),
+            )
+        for table in ("meta", "docs", "tags", "mentions"):
+            conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
+
+
+def add(conn: sqlite3.Connection, articles: list[tuple[Article, bytes]]) -> None:
+    """Add list rows, documents and exact-match filters; words come later (``index_words``)."""
+    taken: dict[int, int] = {}
+    for article, print_ in articles:
+        rowid = _free_key(conn, time_key(article.published), taken)
+        conn.execute(
+            "INSERT INTO meta(rowid, id, fingerprint, published, source, title, sourcekey) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                rowid,
+                article.id,
+                print_,
+                article.published,
+                article.source,
+                article.title,
+                fold(article.source),
+            ),
+        )
+        conn.execute("INSERT INTO docs VALUES (?, ?)", (rowid, orjson.dumps(article.to_document())))
+        conn.executemany(
+            "INSERT OR IGNORE INTO tags VALUES (?, ?)", ((fold(t), rowid) for t in article.tags)
+        )
+        add_mentions(conn, rowid, article)
+
+
+def add_mentions(conn: sqlite3.Connection, rowid: int, article: Article) -> None:
+    conn.executemany(
+        "INSERT OR IGNORE INTO mentions VALUES (?, ?, ?)",
+        ((form, kind, rowid) for kind, form in mention_forms(article)),
+    )
+
+
+def mention_forms(article: Article) -> set[tuple[str, str]]:
+    """(kind, folded name) for every mention: as written, in full, and a person's surname."""
+    entities = article.entities or ()
+    canonical = canonical_names(entities)
+    return {
+        (entity.kind, " ".join(fold(name).split()))
+        for i, entity in enumerate(entities)
+        for name in name_forms(entity.kind, entity.text, canonical[i])
+    }
+
+
+def _free_key(conn: sqlite3.Connection, base: int, taken: dict[int, int]) -> int:
+    """The first unused key of a publication second (``taken`` caches this batch's)."""
+    if base not in taken:
+        row = conn.execute(
+            "SELECT MAX(rowid) FROM meta WHERE rowid >= ? AND rowid < ?",
+            (base, base + (1 << TIE_BITS)),
+        ).fetchone()
+        taken[base] = base - 1 if row[0] is None else row[0]
+    taken[base] += 1
+    return taken[base]
+
+
+def _words_columns(article: Article) -> tuple[str, str, str, str, str]:
+    return article.title, article.source, article.author, article.body, " ".join(article.tags)
+
+
+def index_words(conn: sqlite3.Connection, progress: Progress | None = None) -> None:
+    """Index the words of every article not yet indexed, committing batch by batch."""
+    pending = [row[0] for row in conn.execute("SELECT rowid FROM meta WHERE indexed = 0")]
+    for start in range(0, len(pending), BATCH):
+        batch = pending[start : start + BATCH]
+        with conn:
+            for rowid in batch:
+                (doc,) = conn.execute("SELECT doc FROM docs WHERE rowid = ?", (rowid,)).fetchone()
+                article = article_from_document(orjson.loads(doc))
+                conn.execute(
+                    "INSERT INTO fts(rowid, title, source, author, body, tags) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (rowid, *_words_columns(article)),
+                )
+            conn.executemany("UPDATE meta SET indexed = 1 WHERE rowid = ?", ((r,) for r in batch))
+        if progress is not None:
+            progress(min(start + BATCH, len(pending)), len(pending))
