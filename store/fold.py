@@ -9,5 +9,5 @@ def fold(text: str) -> str:
     """Lower-case ``text`` and drop accents: "Café Zürich" -> "cafe zurich"."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text).casefold()
     return "".join(char for char in decomposed if not unicodedata.combining(char))

@@ -15,6 +15,7 @@ from store.entities import with_entities
 from store.errors import StoreError
 from store.index import SearchIndex
 from store.index.rows import ResultRows
+from store.index.schema import index_path_for, remove_index_files
 from store.ingest.result import Reject
 from store.library import create_store, seed_articles
 from store.paths import bundled_seeds_dir, chosen_store_path, default_store_path, state_path_for
@@ -99,14 +100,27 @@ def open_session(cli_db: str | None) -> Session:
 
 def open_store_session(path: Path) -> Session:
     size = _store_size(path)
+    fresh = not index_path_for(path).exists()
     session = Session(path, SearchIndex.open(path), ReadingState(state_path_for(path)))
-    if not session.index.in_step(path):
-        if size <= CATCH_UP_AT_ONCE_BYTES:
-            session.catch_up()
-            return session
+    if session.index.in_step(path):
+        session.reload_flags()
+    elif size <= CATCH_UP_AT_ONCE_BYTES:
+        _catch_up_or_refuse(session, fresh)
+    else:
         session.needs_catch_up = True
-    session.reload_flags()
+        session.reload_flags()
     return session
+
+
+def _catch_up_or_refuse(session: Session, fresh: bool) -> None:
+    """Catch up now; a store refused leaves nothing new beside it."""
+    try:
+        session.catch_up()
+    except StoreError:
+        session.index.close()
+        if fresh:
+            remove_index_files(index_path_for(session.store_path))
+        raise
 
 
 def _store_size(path: Path) -> int:

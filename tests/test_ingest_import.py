@@ -23,6 +23,8 @@ from store.ingest.opml import read_opml
 from store.ingest.reader import read_bytes, read_paths
 from store.ingest.result import ReadResult
 from store.library import open_store
+from store.query import parse_query
+from store.session import open_store_session
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
 
@@ -325,7 +327,13 @@ def test_killed_import_leaves_the_old_store_or_the_new_one(
 
     leftovers = {path.name for path in tmp_path.iterdir()}
     leftovers -= {store.name, big.name, f"{store.name}.lock", home.name}
-    assert all(re.fullmatch(r"\.articles\.json\.[^/]+\.tmp", name) for name in leftovers), leftovers
+    derived = r"articles\.index\.sqlite(-wal|-shm|-journal)?"
+    temporary = r"\.articles\.json\.[^/]+\.tmp"
+    assert all(re.fullmatch(f"{derived}|{temporary}", name) for name in leftovers), leftovers
+    # Whatever the kill left in the derived index, it catches up with the store.
+    session = open_store_session(store)
+    assert {row.id for row in session.search(parse_query(""))} == stored_ids()
+    session.index.close()
     # The store, not a leftover temporary file, is what the next import reads and replaces.
     store.write_bytes(before_bytes)
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)

@@ -12,6 +12,7 @@ accent folded); ``tags`` and ``mentions`` the exact-match filters.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,8 @@ VERSION = 1
 TIE_BITS = 12
 UNDATED = -(2**62)
 """Key of articles without a date: after every dated one in date order."""
+UNDATED_SPAN = 1 << 40
+"""Keys from ``UNDATED`` on that undated articles take, far below any real date's."""
 FIRST_DATED = int(datetime(1800, 1, 1, tzinfo=UTC).timestamp()) << TIE_BITS
 
 DDL = """
@@ -44,6 +47,13 @@ CREATE TABLE IF NOT EXISTS info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 def index_path_for(store_path: Path) -> Path:
     """The index sits beside its store: ``articles.json`` -> ``articles.index.sqlite``."""
     return store_path.with_name(f"{store_path.stem}.index.sqlite")
+
+
+def remove_index_files(path: Path) -> None:
+    """Delete an index file and its write-ahead log, as far as they exist."""
+    for name in (path.name, path.name + "-wal", path.name + "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(name).unlink()
 
 
 def time_key(published: str) -> int:

@@ -6,7 +6,6 @@ catching up writes through another (SQLite's WAL mode lets both run at once).
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from store.article import Article, article_from_document
 from store.errors import StoreError
 from store.index import sync
 from store.index.compile import plan
-from store.index.schema import connect, index_path_for
+from store.index.schema import connect, index_path_for, remove_index_files
 from store.query.nodes import Everything, Query
 
 RANK_WINDOW = 10_000
@@ -194,7 +193,5 @@ def _connect_rebuilding(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         if isinstance(exc, sqlite3.OperationalError):
             raise
-    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        with contextlib.suppress(FileNotFoundError):
-            leftover.unlink()
+    remove_index_files(path)
     return connect(path)

@@ -22,7 +22,7 @@ import orjson
 from store.article import Article, InvalidDocument, article_from_document
 from store.entity_index import canonical_names, name_forms
 from store.fold import fold
-from store.index.schema import TIE_BITS, time_key
+from store.index.schema import TIE_BITS, UNDATED, UNDATED_SPAN, time_key
 from store.ingest.result import Reject
 
 Progress = Callable[[int, int], None]
@@ -175,15 +175,21 @@ def mention_forms(article: Article) -> set[tuple[str, str]]:
 
 
 def _free_key(conn: sqlite3.Connection, base: int, taken: dict[int, int]) -> int:
-    """The first unused key of a publication second (``taken`` caches this batch's)."""
+    """The next unused key of a publication second (``taken`` caches this batch's).
+
+    Past 4,096 articles in one second (or any number without a date) keys run into the
+    following seconds; they stay unique, only their order among neighbours blurs."""
     if base not in taken:
+        span = UNDATED_SPAN if base == UNDATED else 1 << TIE_BITS
         row = conn.execute(
-            "SELECT MAX(rowid) FROM meta WHERE rowid >= ? AND rowid < ?",
-            (base, base + (1 << TIE_BITS)),
+            "SELECT MAX(rowid) FROM meta WHERE rowid >= ? AND rowid < ?", (base, base + span)
         ).fetchone()
         taken[base] = base - 1 if row[0] is None else row[0]
-    taken[base] += 1
-    return taken[base]
+    key = taken[base] + 1
+    while conn.execute("SELECT 1 FROM meta WHERE rowid = ?", (key,)).fetchone() is not None:
+        key += 1
+    taken[base] = key
+    return key
 
 
 def _words_columns(article: Article) -> tuple[str, str, str, str, str]:

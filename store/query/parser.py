@@ -16,6 +16,7 @@ ignored until the next letter, and an open quote at the end counts as closed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from store.fold import fold
@@ -44,7 +45,13 @@ ENTITY_FIELDS = {"entity": None, "person": "person", "org": "org", "place": "pla
 DATE_FIELDS = ("after", "before", "on", "date")
 FIELDS = (*TEXT_FIELDS, "tag", *ENTITY_FIELDS, "is", *DATE_FIELDS, "sort")
 MIN_PREFIX = 2
-_DATE_START = re.compile(r"\d{0,4}|\d{4}[-/]\d?|\d{4}[-/]\d{1,2}[-/]\d?|\d+")
+MAX_NESTING = 32
+"""Parentheses and negations deeper than this are refused rather than recursed into."""
+_DATE_START = re.compile(r"\d{0,5}|\d{4}[-/]\d?|\d{4}[-/]\d{1,2}[-/]\d?")
+
+
+class _Sorted(Everything):
+    """Where ``sort:`` stood: no condition, and no alternative in an OR either."""
 
 
 def parse_query(text: str, *, typing: bool = False, now: datetime | None = None) -> Query:
@@ -61,6 +68,7 @@ class _Parser:
         self.now = now
         self.tokens = tokenize(text)
         self.at = 0
+        self.nesting = 0
         self.sort: str | None = None
 
     def peek(self) -> Token | None:
@@ -110,14 +118,26 @@ class _Parser:
         token = self.take()
         if token.kind in ("-", "NOT"):
             following = self.peek()
+            if following is None and self.typing and token.kind == "NOT":
+                return Everything()  # "gaza NOT" while the next word is being typed
             if following is None or following.kind in (")", "OR", "AND"):
                 raise QueryError(f"nothing to exclude after {token.kind}", token.start)
-            return _negated(self.unary())
+            return _negated(self.nested(token, self.unary))
         if token.kind == "(":
-            return self.parenthesised(token)
+            return self.nested(token, lambda: self.parenthesised(token))
         if token.kind in (")", "OR", "AND"):
             raise QueryError(f"unexpected {token.kind}", token.start, token.end)
         return self.term(token)
+
+    def nested(self, token: Token, inner: Callable[[], Node]) -> Node:
+        """Parse ``inner`` one level deeper, refusing absurd depths instead of recursing."""
+        if self.nesting >= MAX_NESTING:
+            raise QueryError(f"nested more than {MAX_NESTING} deep", token.start, token.end)
+        self.nesting += 1
+        try:
+            return inner()
+        finally:
+            self.nesting -= 1
 
     def parenthesised(self, opening: Token) -> Node:
         if (token := self.peek()) is not None and token.kind == ")":
@@ -138,7 +158,7 @@ class _Parser:
 
     def text(self, token: Token, value: str, field: str | None) -> Node:
         words = words_of(value)
-        prefix = self.growing(token)
+        prefix = self.growing(token) and not value[-1:].isspace()
         if prefix and words and len(words[-1]) < MIN_PREFIX:
             words, prefix = words[:-1], False
         return Text(words, field, prefix) if words else Everything()
@@ -163,7 +183,7 @@ class _Parser:
         if name == "tag":
             return Tag(fold(value.strip()), self.growing(token))
         if name in ENTITY_FIELDS:
-            return Mention(" ".join(words_of(value)), ENTITY_FIELDS[name], self.growing(token))
+            return self.mention(token, name, value)
         try:
             return self.checked_value(token, name, value)
         except QueryError:
@@ -171,18 +191,26 @@ class _Parser:
                 return Everything()  # "is:un", "after:2025-0": no error while typing
             raise
 
+    def mention(self, token: Token, name: str, value: str) -> Node:
+        words = words_of(value)
+        if words:
+            return Mention(" ".join(words), ENTITY_FIELDS[name], self.growing(token))
+        if self.growing(token):
+            return Everything()
+        raise QueryError(f"{name}: needs a name with letters or digits", token.start, token.end)
+
     def checked_value(self, token: Token, name: str, value: str) -> Node:
         if name == "is":
             return Flag(_choice(token, value, FLAGS))
         if name == "sort":
             self.sort = _choice(token, value, SORTS)
-            return Everything()
+            return _Sorted()
         return self.published(token, name, value)
 
     def published(self, token: Token, name: str, value: str) -> Node:
         try:
             start, end = when.parse_when(value, self.now)
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise QueryError(f"{name}: {exc}", token.start, token.end) from None
         if name == "after":
             return Published(start, None)
@@ -219,6 +247,7 @@ def _all_of(children: list[Node]) -> Node:
 
 
 def _any_of(children: list[Node]) -> Node:
+    children = [child for child in children if not isinstance(child, _Sorted)] or [Everything()]
     if any(isinstance(child, Everything) for child in children):
         return Everything()
     return children[0] if len(children) == 1 else Or(tuple(children))

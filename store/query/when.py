@@ -25,7 +25,10 @@ def parse_when(value: str, now: datetime | None = None) -> Span:
         start = _ago(today, int(match[1]), match[2])
         return start, start + timedelta(days=1)
     if match := _ABSOLUTE.fullmatch(value):
-        return _calendar_span(int(match[1]), match[2], match[3])
+        try:
+            return _calendar_span(int(match[1]), match[2], match[3])
+        except OverflowError:
+            raise ValueError(f"{value!r} is too far in the future") from None
     raise ValueError(f"{value!r} is not a date ({FORMS})")
 
 

@@ -34,7 +34,7 @@ TITLE_PREFIX = "Israel said Sunday it was scaling up"
 BODY_TEXT = "Israel Katz"
 """Only in the article body, never in the list row or the header."""
 UNREAD = "●"
-SEARCH_PLACEHOLDER = "search: words in title, source or text"
+SEARCH_PLACEHOLDER = 'search: words, "phrases", -not, OR, field:value'
 QUIT_HINT = "q Quit"
 """In the footer while the list or the article has the focus, gone while typing a query."""
 

@@ -85,19 +85,19 @@ async def test_cursor_keys_on_an_empty_result_do_nothing(make_app):
         assert article_list(app).cursor == 0
         assert article_list(app).current_id is None
         assert app.focused is article_list(app)
-        assert not any(app.state.is_read(a.id) for a in FIVE_ARTICLES)
+        assert not any(app.session.state.is_read(a.id) for a in FIVE_ARTICLES)
 
 
 async def test_enter_opens_the_article_and_marks_it_read(make_app):
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("j")
-        assert not app.state.is_read("bank")
+        assert not app.session.state.is_read("bank")
         await pilot.press("enter")
         assert app.focused is article_view(app)
         assert header_text(app).startswith(TITLES[1])
-        assert app.state.is_read("bank")
-        assert not app.state.is_read("cafe")
+        assert app.session.state.is_read("bank")
+        assert not app.session.state.is_read("cafe")
 
 
 async def test_brackets_read_the_next_and_previous_article(make_app):
@@ -106,15 +106,15 @@ async def test_brackets_read_the_next_and_previous_article(make_app):
         await pilot.press("enter", "right_square_bracket")
         assert article_list(app).cursor == 1
         assert header_text(app).startswith(TITLES[1])
-        assert app.state.is_read("bank")
+        assert app.session.state.is_read("bank")
         await pilot.press("right_square_bracket")
         assert header_text(app).startswith(TITLES[2])
-        assert app.state.is_read("storm")
+        assert app.session.state.is_read("storm")
         await pilot.press("left_square_bracket")
         assert article_list(app).cursor == 1
         assert header_text(app).startswith(TITLES[1])
         assert app.focused is article_view(app)
-        assert not app.state.is_read("rover")
+        assert not app.session.state.is_read("rover")
 
 
 async def test_brackets_stop_at_the_ends(make_app):
@@ -187,4 +187,4 @@ async def test_command_palette_offers_search_and_toggle_star(make_app):
         await wait_until(pilot, lambda: any(p.startswith("Toggle star\n") for p in prompts()))
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
-        assert app.state.is_starred(main_screen(app).current_id() or "")
+        assert app.session.state.is_starred(main_screen(app).current_id() or "")

@@ -21,11 +21,11 @@ async def test_m_toggles_read_and_the_unread_dot(make_app):
     async with app.run_test(size=WIDE) as pilot:
         assert drawn_row(app, 0).startswith(UNREAD)
         await pilot.press("m")
-        assert app.state.is_read("cafe")
+        assert app.session.state.is_read("cafe")
         assert UNREAD not in drawn_row(app, 0)
         assert drawn_row(app, 1).startswith(UNREAD), "only the current article changes"
         await pilot.press("m")
-        assert not app.state.is_read("cafe")
+        assert not app.session.state.is_read("cafe")
         assert drawn_row(app, 0).startswith(UNREAD)
 
 
@@ -35,12 +35,12 @@ async def test_s_toggles_the_star(make_app):
         await pilot.press("j")
         assert STAR not in drawn_row(app, 1)
         await pilot.press("s")
-        assert app.state.is_starred("bank")
+        assert app.session.state.is_starred("bank")
         assert STAR in drawn_row(app, 1)
         assert STAR not in drawn_row(app, 0)
         assert drawn_row(app, 1).startswith(UNREAD), "starring does not mark read"
         await pilot.press("s")
-        assert not app.state.is_starred("bank")
+        assert not app.session.state.is_starred("bank")
         assert STAR not in drawn_row(app, 1)
 
 
@@ -49,8 +49,8 @@ async def test_m_and_s_work_while_reading(make_app):
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("enter", "m", "s")
         assert app.focused is not article_list(app)
-        assert not app.state.is_read("cafe")
-        assert app.state.is_starred("cafe")
+        assert not app.session.state.is_read("cafe")
+        assert app.session.state.is_starred("cafe")
         assert drawn_row(app, 0).startswith(UNREAD + " " + STAR)
 
 
@@ -59,7 +59,7 @@ async def test_flags_are_saved_and_the_store_file_is_untouched(make_app, store_p
     store_bytes = store_path.read_bytes()
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("m", "j", "s", "j", "enter", "right_square_bracket", "m")
-        await pilot.press("slash", *"rent", "down", "s", "q")
+        await pilot.press("slash", *"cafe", "down", "s", "q")
     assert app.return_code == 0
     saved = ReadingState(state_path)
     assert saved.error is None
@@ -80,8 +80,8 @@ async def test_a_corrupt_state_file_is_left_alone_and_flags_live_in_memory(
         assert any("reading state not saved" in message for message in warnings(app))
         assert "reading state not saved" in screen_text(app)
         await pilot.press("m", "s")
-        assert app.state.is_read("cafe")
-        assert app.state.is_starred("cafe")
+        assert app.session.state.is_read("cafe")
+        assert app.session.state.is_starred("cafe")
         assert drawn_row(app, 0).startswith("  " + STAR)
         await pilot.press("q")
     assert state_path.read_bytes() == garbage

@@ -9,6 +9,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Label
 
+PLACEHOLDER = 'search: words, "phrases", -not, OR, field:value'
+"""Shown in the empty box."""
+
 
 class SearchBar(Horizontal):
     """``/`` focuses the input; every keystroke filters; the count says how many match."""
@@ -21,7 +24,7 @@ class SearchBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("/", id="search-prompt")
-        yield Input(placeholder='search: words, "phrases", -not, OR, field:value', id="query")
+        yield Input(placeholder=PLACEHOLDER, id="query")
         yield Label("", id="query-error", markup=False)
         yield Label("", id="status")
         yield Label("", id="match-count")
