@@ -16,6 +16,7 @@ from store.errors import StoreError
 from store.index import SearchIndex
 from store.index.rows import ResultRows
 from store.index.schema import index_path_for, remove_index_files
+from store.index.sync import Progress
 from store.ingest.result import Reject
 from store.library import create_store, seed_articles
 from store.paths import bundled_seeds_dir, chosen_store_path, default_store_path, state_path_for
@@ -85,9 +86,9 @@ class Session:
         """After a catch-up (row ids of changed articles move) or a state change elsewhere."""
         self.index.set_flags(self.state.flags(), replace=True)
 
-    def catch_up(self) -> None:
+    def catch_up(self, progress: Progress | None = None) -> None:
         """Bring the index in step with the store file now (raises ``StoreError``)."""
-        report = self.index.catch_up(self.store_path)
+        report = self.index.catch_up(self.store_path, progress)
         self.rejects = report.rejects
         self.needs_catch_up = False
         self.reload_flags()

@@ -10,7 +10,7 @@ from store.errors import StoreError
 from store.paths import DB_ENV
 from store.session import open_session
 from tui import __version__
-from tui.commands import entities, feeds, ingest
+from tui.commands import entities, feeds, ingest, search
 from tui.commands.output import EXIT_OK, EXIT_UNUSABLE, fail
 
 
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_parser(commands, parent)
     feeds.add_parsers(commands, parent)
     entities.add_parser(commands, parent)
+    search.add_parser(commands, parent)
     return parser
 
 
@@ -64,7 +65,11 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        hint = search.quoting_hint(args, unknown)
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
     args.db = getattr(args, "db", None)
     try:
         status: int = args.run(args)

@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -158,6 +159,18 @@ class SearchIndex:
                 tuple(chunk),
             ):
                 found[rowid] = Row(*fields)
+        return found
+
+    def documents(self, rowids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The stored documents of ``rowids`` (as the store holds them), by row id."""
+        found: dict[int, dict[str, Any]] = {}
+        for start in range(0, len(rowids), 500):
+            chunk = tuple(rowids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT rowid, doc FROM docs WHERE rowid IN ({marks})"
+            found.update(
+                (rowid, orjson.loads(doc)) for rowid, doc in self.conn.execute(query, chunk)
+            )
         return found
 
     def article(self, rowid: int) -> Article | None:

@@ -1,0 +1,225 @@
+"""``newsdesk search``, run as the installed console script, and the index it searches kept in
+step with a store changed by imports, by hand, or left with a damaged index."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from store.article import Article
+from store.index.schema import index_path_for
+from store.library import create_store
+from store.paths import state_path_for
+from store.query import parse_query
+from store.session import open_store_session
+from store.state import ReadingState
+
+NEWSDESK = Path(sys.executable).parent / "newsdesk"
+
+ARTICLES = [
+    Article(id="tram", title="Tram line approved in Zürich", source="NZZ",
+            body="The council voted on Tuesday.", published="2025-03-14T08:00:00+00:00",
+            url="https://example.org/tram"),
+    Article(id="airport", title="Zurich airport expands", source="Reuters",
+            body="A new terminal opens for flights to Lisbon. Zurich grows.",
+            published="2025-03-01T09:00:00+00:00"),
+    Article(id="truce", title="Gaza ceasefire holds", source="AP",
+            body="Residents queued outside a cafe.", published="2025-02-23T12:00:00+00:00"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    path = tmp_path / "articles.json"
+    create_store(path, ARTICLES)
+    return path
+
+
+@pytest.fixture
+def search(env: dict[str, str], tmp_path: Path, store: Path):
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(NEWSDESK), "search", "--db", str(store), *args],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    return run
+
+
+def ids(result: subprocess.CompletedProcess[str]) -> list[str]:
+    assert result.returncode == 0, result.stderr
+    return [item["id"] for item in json.loads(result.stdout)]
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def test_json_lists_the_fields_in_result_order(search) -> None:
+    result = search("--json", "zurich", "sort:date")
+    assert result.returncode == 0, result.stderr
+    items = json.loads(result.stdout)
+    assert [item["id"] for item in items] == ["tram", "airport"]
+    assert items[0] == {
+        "id": "tram",
+        "title": "Tram line approved in Zürich",
+        "source": "NZZ",
+        "published": "2025-03-14T08:00:00+00:00",
+        "url": "https://example.org/tram",
+    }
+
+
+def test_results_come_in_the_order_the_app_shows(search, store: Path) -> None:
+    session = open_store_session(store)
+    queries = ("zurich", "zurich OR gaza", "cafe OR lisbon", "after:2020 sort:source")
+    for query in queries:
+        rows = session.search(parse_query(query))
+        assert ids(search("--json", query)) == [row.id for row in rows]
+    session.index.close()
+
+
+def test_filters_are_newest_first_unless_sorted(search) -> None:
+    assert ids(search("--json", "after:2025-01-01")) == ["tram", "airport", "truce"]
+    assert ids(search("--json", "after:2025-01-01", "sort:source")) == ["truce", "tram", "airport"]
+
+
+def test_words_of_the_query_join_up(search) -> None:
+    assert ids(search("--json", "zurich -lisbon")) == ["tram"]
+    assert ids(search("--json", "zurich", "NOT", "lisbon")) == ["tram"]
+    error = one_error_line(search("--json", "zurich", "-lisbon"))
+    assert "quote a query with -words: newsdesk search 'zurich -lisbon'" in error
+    assert ids(search("--json", '"gaza ceasefire"')) == ["truce"]
+    assert ids(search("--json", "xylophone")) == []
+
+
+def test_limit(search) -> None:
+    assert ids(search("--json", "--limit", "1", "after:2025")) == ["tram"]
+    error = one_error_line(search("--limit", "0", "gaza"))
+    assert "not a positive whole number" in error
+
+
+def test_plain_output_is_one_clean_line_per_article(tmp_path: Path, env: dict[str, str]) -> None:
+    store = tmp_path / "hostile.json"
+    title = "Evil \x1b]52;c;cm0gLXJmIH4=\x07title\x1b[2J with\nnewline"
+    create_store(store, [Article(id="x", title=title, source="AP", published="2025-01-01")])
+    result = subprocess.run(
+        [str(NEWSDESK), "search", "--db", str(store), "evil"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 1
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert result.stdout.startswith("2025-01-01  AP  Evil")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("gaza)", "unmatched ) (at character 5"),
+        ("(gaza", "missing ) for this ("),
+        ('"gaza', "unclosed quote"),
+        ("colour:red", "unknown field colour:"),
+        ("is:maybe", "is: takes read, unread, starred"),
+        ("after:2025-13", "not a real date"),
+        ("gaza OR", "OR needs a term on each side"),
+    ],
+)
+def test_a_malformed_query_is_one_line_and_exit_2(search, query: str, message: str) -> None:
+    error = one_error_line(search(query))
+    assert error.startswith("newsdesk: bad query: ")
+    assert message in error
+
+
+def test_a_missing_store_is_one_line(env: dict[str, str], tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(NEWSDESK), "search", "--db", str(tmp_path / "nope.json"), "gaza"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "no such file" in one_error_line(result)
+
+
+def test_reading_state_is_searchable(search, store: Path) -> None:
+    state = ReadingState(state_path_for(store))
+    state.set_read("tram")
+    state.toggle_star("truce")
+    assert ids(search("--json", "is:read")) == ["tram"]
+    assert ids(search("--json", "is:unread")) == ["airport", "truce"]
+    assert ids(search("--json", "is:starred OR is:read")) == ["tram", "truce"]
+
+
+# --- the index follows the store ------------------------------------------------------------
+
+
+def test_an_import_is_found_at_once(search, store: Path, env: dict[str, str]) -> None:
+    assert ids(search("--json", "hippopotamus")) == []
+    feed = store.parent / "new.jsonl"
+    record = {"id": "hippo", "title": "Hippo escapes", "body": "A hippopotamus swam away."}
+    feed.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    imported = subprocess.run(
+        [str(NEWSDESK), "import", "--db", str(store), str(feed)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert ids(search("--json", "hippopotamus")) == ["hippo"]
+
+
+def _edit_by_hand(store: Path, change) -> None:
+    tables = orjson.loads(store.read_bytes())
+    change(tables["articles"])
+    store.write_bytes(orjson.dumps(tables))
+
+
+def test_a_store_edited_by_hand_is_caught_up(search, store: Path) -> None:
+    assert ids(search("--json", "zurich", "sort:date")) == ["tram", "airport"]
+    assert index_path_for(store).exists()
+
+    def change(articles: dict[str, dict]) -> None:
+        for key, doc in list(articles.items()):
+            if doc["id"] == "tram":
+                doc["title"] = "Tram line approved in Basel"
+                doc["body"] = "No longer about that city."
+            if doc["id"] == "truce":
+                del articles[key]
+        articles["99"] = {"id": "new", "title": "Zurich lake freezes", "body": "Ice."}
+
+    _edit_by_hand(store, change)
+    assert ids(search("--json", "zurich", "sort:date")) == ["airport", "new"]
+    assert ids(search("--json", "basel")) == ["tram"]
+    assert ids(search("--json", "gaza")) == []
+
+
+def test_a_damaged_index_is_rebuilt(search, store: Path) -> None:
+    assert ids(search("--json", "gaza")) == ["truce"]
+    index_path_for(store).write_bytes(b"this is not a database" * 100)
+    assert ids(search("--json", "gaza")) == ["truce"]
+    assert index_path_for(store).read_bytes().startswith(b"SQLite format 3")
+
+
+def test_an_index_that_cannot_be_written_lives_in_memory(search, store: Path) -> None:
+    index_path_for(store).mkdir()  # nothing can open a folder as the index
+    assert ids(search("--json", "gaza")) == ["truce"]
+    assert index_path_for(store).is_dir()
+    assert list(index_path_for(store).iterdir()) == []

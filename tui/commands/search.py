@@ -1,0 +1,111 @@
+"""``newsdesk search QUERY``: the search pane's query language, headless.
+
+Results come in the order the app shows them (relevance for free text, else newest first,
+or as ``sort:`` asks); ``--json`` prints them as one JSON array for scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from store.errors import StoreError
+from store.query import QueryError, parse_query
+from store.sanitize import clean_line
+from store.session import Session, open_session
+from tui.commands.output import EXIT_OK, LazyProgress, fail, print_json
+
+if TYPE_CHECKING:
+    from tui.commands.output import SubParsers
+
+JSON_FIELDS = ("id", "title", "source", "published", "url")
+
+_EPILOG = """\
+The query language is the search pane's: words (all must match), "phrases", -word, OR,
+(groups), title: source: author: tag: entity: person: org: place: is:unread|read|starred
+after: before: on: date: (YYYY, YYYY-MM, YYYY-MM-DD, today, yesterday, 7d, 2w, 3m, 1y)
+sort:date|relevance|source. Quote the whole query for your shell:
+
+  newsdesk search 'person:"israel katz" after:2025-01 -is:read'
+
+exit status: 0 done (also when nothing matches); 2 malformed query or unusable store
+(one line on stderr, nothing on stdout)."""
+
+
+def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(
+        "search",
+        parents=[parent],
+        help="print the articles a query matches",
+        description="Search the store with the query language of the search pane and print\n"
+        "the matching articles (date, source, title), best first.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("query", nargs="+", metavar="QUERY", help="the query (words join up)")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print a JSON array of {"id", "title", "source", "published", "url"}',
+    )
+    parser.add_argument(
+        "--limit", type=_positive, metavar="N", help="print at most N articles (default: all)"
+    )
+    parser.set_defaults(run=run_search)
+
+
+def quoting_hint(args: argparse.Namespace, unknown: list[str]) -> str:
+    """For ``newsdesk search gaza -truce``: the shell split a query that needs quotes."""
+    if getattr(args, "run", None) is not run_search:
+        return ""
+    words = " ".join([*args.query, *unknown])
+    return f" (quote a query with -words: newsdesk search '{words}')"
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return value
+
+
+def run_search(args: argparse.Namespace) -> int:
+    text = " ".join(args.query)
+    try:
+        query = parse_query(text)
+    except QueryError as exc:
+        return fail(f"bad query: {exc.message} (at character {exc.start + 1} of {text!r})")
+    try:
+        session = _caught_up_session(args.db)
+    except StoreError as exc:
+        return fail(str(exc))
+    rowids = session.index.search(query)
+    shown = rowids if args.limit is None else rowids[: args.limit]
+    documents = session.index.documents(shown)
+    found = [documents[rowid] for rowid in shown if rowid in documents]
+    if args.json:
+        print_json([{name: doc.get(name, "") for name in JSON_FIELDS} for doc in found])
+    else:
+        _print_rows(found, len(rowids), session.total())
+    return EXIT_OK
+
+
+def _caught_up_session(cli_db: str | None) -> Session:
+    session = open_session(cli_db)
+    if session.needs_catch_up:
+        with LazyProgress("indexing") as progress:
+            session.catch_up(progress.update)
+    return session
+
+
+def _print_rows(documents: list[dict[str, Any]], matched: int, total: int) -> None:
+    for doc in documents:
+        date = str(doc.get("published", ""))[:10] or "-" * 10
+        print(f"{date}  {clean_line(str(doc.get('source', '')))}  {clean_line(str(doc['title']))}")
+    if sys.stderr.isatty():
+        more = f", {len(documents)} shown" if len(documents) < matched else ""
+        print(f"{matched} of {total} articles match{more}", file=sys.stderr)
