@@ -20,7 +20,9 @@ from store.index.sync import Progress
 from store.ingest.result import Reject
 from store.library import create_store, seed_articles
 from store.paths import bundled_seeds_dir, chosen_store_path, default_store_path, state_path_for
-from store.query import Query
+from store.query import Query, QueryError, parse_query
+from store.query.nodes import And, Everything, Flag, Node
+from store.saved import SavedSearches
 from store.state import ReadingState
 
 CATCH_UP_AT_ONCE_BYTES = 16 * 1024 * 1024
@@ -49,6 +51,7 @@ class Session:
     store_path: Path
     index: SearchIndex
     state: ReadingState
+    saved: SavedSearches
     needs_catch_up: bool = False
     rejects: list[Reject] = field(default_factory=list)
 
@@ -57,6 +60,16 @@ class Session:
 
     def total(self) -> int:
         return self.index.count()
+
+    def counts(self, text: str) -> tuple[int, int]:
+        """(unread, all) articles a saved query matches now; (0, 0) if it no longer parses."""
+        try:
+            query = parse_query(text)
+        except QueryError:
+            return 0, 0
+        unread = Query(_both(query.root, Flag("unread")), "date")
+        matched = Query(query.root, "date")  # counting needs no ranking
+        return len(self.index.search(unread)), len(self.index.search(matched))
 
     def article(self, article_id: str) -> Article | None:
         rowid = self.index.rowid_of(article_id)
@@ -94,6 +107,10 @@ class Session:
         self.reload_flags()
 
 
+def _both(first: Node, second: Node) -> Node:
+    return second if isinstance(first, Everything) else And((first, second))
+
+
 def open_session(cli_db: str | None) -> Session:
     """The store, its index and reading state; raises ``StoreError`` with a one-line reason."""
     return open_store_session(resolve_store(cli_db))
@@ -102,7 +119,10 @@ def open_session(cli_db: str | None) -> Session:
 def open_store_session(path: Path) -> Session:
     size = _store_size(path)
     fresh = not index_path_for(path).exists()
-    session = Session(path, SearchIndex.open(path), ReadingState(state_path_for(path)))
+    state_path = state_path_for(path)
+    session = Session(
+        path, SearchIndex.open(path), ReadingState(state_path), SavedSearches(state_path)
+    )
     if session.index.in_step(path):
         session.reload_flags()
     elif size <= CATCH_UP_AT_ONCE_BYTES:

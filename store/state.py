@@ -8,6 +8,7 @@ updates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -87,13 +88,20 @@ class ReadingState:
             self.error = f"reading state not saved: {exc}"
 
     def _write(self, article_id: str, changes: dict[str, Any]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        storage = AtomicJSONStorage(self.path)
-        with holding(storage.lock):
-            if not self.path.exists():
-                storage.write({STATE_TABLE: {}})
-            # A fresh Table per write: TinyDB caches the next document id per Table, which
-            # would collide with ids another process has since used.
-            table = Table(storage, STATE_TABLE, cache_size=0)
-            doc = dict(changes, id=article_id)
-            table.upsert(doc, Query().id == article_id)
+        doc = dict(changes, id=article_id)
+        write_table(
+            self.path, STATE_TABLE, lambda table: table.upsert(doc, Query().id == article_id)
+        )
+
+
+def write_table(path: Path, name: str, change: Callable[[Table], object]) -> None:
+    """Apply ``change`` to table ``name`` of the state file at ``path``, under its lock, on
+    what the file holds now (another process may have written it since it was read)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    storage = AtomicJSONStorage(path)
+    with holding(storage.lock):
+        if not path.exists():
+            storage.write({name: {}})
+        # A fresh Table per write: TinyDB caches the next document id per Table, which
+        # would collide with ids another process has since used.
+        change(Table(storage, name, cache_size=0))

@@ -73,4 +73,12 @@ class NewsdeskApp(App[None]):
             yield SystemCommand(
                 "Clear search", "Show every article (esc)", screen.action_clear_search
             )
+            yield SystemCommand(
+                "Save search", "Save the current search under a name (S)", screen.action_save_search
+            )
+            yield SystemCommand(
+                "Saved searches",
+                "Open a saved search; unread counts (v)",
+                screen.action_saved_searches,
+            )
         yield SystemCommand("Keys", "Show every key (?)", self.action_help)

@@ -24,10 +24,24 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Searching",
         (
-            ("/", "search: every word must match title, source or text"),
-            ("person:Katz", "…or entity terms: entity: person: org: place:"),
+            ("/", "search: every word must match; the last one is a prefix"),
+            ('"a b"  -x  a OR b  ( )', "phrase, exclude, either, group"),
+            ("title: source: author: tag:", "…a word in one field"),
+            ("person: org: place: entity:", "…an entity the article mentions"),
+            ("is:unread|read|starred", "…reading state"),
+            ("after: before: on: date:", "…2025-02, 2025-02-23, today, 7d, 3m"),
+            ("sort:date|relevance|source", "…order (words: relevance, else newest first)"),
             ("enter / ↓", "from the search box to the results"),
+            ("n / N", "next / previous hit of the search while reading"),
             ("esc", "clear the search"),
+        ),
+    ),
+    (
+        "Saved searches",
+        (
+            ("S", "save the current search under a name"),
+            ("v", "saved searches with unread counts; enter opens, d deletes"),
+            ("1 … 9", "open saved search 1 to 9"),
         ),
     ),
     (

@@ -22,7 +22,9 @@ from store.index.sync import BATCH as BATCH_SHOWN
 from store.query import QueryError, parse_query
 from store.query.highlight import Span, hit_spans
 from store.query.nodes import Text, positive_texts
+from store.saved import SavedSearch
 from store.session import Session
+from tui.screens.saved import QUICK_KEYS, SavedSearchesScreen, SaveSearchScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
 from tui.widgets.entity_facets import EntityFacets
@@ -47,6 +49,12 @@ class MainScreen(Screen[None]):
         Binding("s", "toggle_star", "Star", id="main.toggle_star"),
         Binding("R", "fetch", "Fetch", show=False, id="main.fetch"),
         Binding("e", "toggle_facets", "Entities", id="main.facets"),
+        Binding("S", "save_search", "Save search", show=False, id="main.save_search"),
+        Binding("v", "saved_searches", "Saved", show=False, id="main.saved_searches"),
+        *(
+            Binding(str(n), f"open_saved({n})", show=False, id=f"main.open_saved_{n}")
+            for n in range(1, QUICK_KEYS + 1)
+        ),
     ]
     """Keys that act on the current article wherever the focus is."""
 
@@ -106,7 +114,9 @@ class MainScreen(Screen[None]):
         the last good result stays."""
         search = self.query_one(SearchBar)
         try:
-            query = parse_query(text, typing=True)
+            # The word under the cursor is a prefix while typing; a query put in the box
+            # (a saved search, an entity facet) is taken as it stands.
+            query = parse_query(text, typing=search.typing)
         except QueryError as exc:
             search.set_error(f"{exc.message}, at {exc.start + 1}")
             return
@@ -330,6 +340,50 @@ class MainScreen(Screen[None]):
         search.set_value(f"{search.value.strip()} {event.term} ".lstrip())
         if self.has_class("-narrow"):
             self.action_toggle_facets()
+
+    def action_save_search(self) -> None:
+        """Save the current query under a name (``S``)."""
+        text = self.query_one(SearchBar).value.strip()
+        if not text:
+            self.notify("Nothing to save: type a search first (/)", timeout=3)
+            return
+
+        def saved(name: str | None) -> None:
+            if name is None:
+                return
+            try:
+                search = self.session.saved.save(name, text)
+            except ValueError as exc:
+                self.notify(str(exc), severity="warning", timeout=5, markup=False)
+                return
+            number = self.session.saved.all().index(search) + 1
+            key = f"; {number} opens it" if number <= QUICK_KEYS else ""
+            self.notify(f"Saved “{search.name}” (v lists saved searches{key})", markup=False)
+            self._warn_unsaved(self.session.saved.error)
+
+        self.app.push_screen(SaveSearchScreen(text), saved)
+
+    def action_saved_searches(self) -> None:
+        """List the saved searches with their unread counts (``v``)."""
+        self.app.push_screen(SavedSearchesScreen(self.session), self._open_saved_search)
+
+    def action_open_saved(self, number: int) -> None:
+        searches = self.session.saved.all()
+        if number > len(searches):
+            self.notify(f"No saved search {number} (v lists them)", timeout=2)
+            return
+        self._open_saved_search(searches[number - 1])
+
+    def _open_saved_search(self, search: SavedSearch | None) -> None:
+        if search is None:
+            return
+        self._set_reading(False)
+        self.query_one(SearchBar).set_value(search.query)
+        self.notify(f"Saved search “{search.name}”", timeout=2, markup=False)
+
+    def _warn_unsaved(self, error: str | None) -> None:
+        if error:
+            self.notify(error, severity="warning", timeout=8, markup=False)
 
     @on(ArticleView.MentioningRequested)
     def _articles_mentioning(self, event: ArticleView.MentioningRequested) -> None:

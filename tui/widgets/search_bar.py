@@ -49,6 +49,11 @@ class SearchBar(Horizontal):
     def value(self) -> str:
         return self.query_one("#query", Input).value
 
+    @property
+    def typing(self) -> bool:
+        """Whether the reader is typing in the box (the query's last word may grow)."""
+        return self.query_one("#query", Input).has_focus
+
     def set_value(self, query: str) -> None:
         """Replace the query (the list follows through the input's change event)."""
         search = self.query_one("#query", Input)
