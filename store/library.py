@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,21 @@ def read_articles_table(path: Path) -> dict[str, Any]:
         raise StoreError(f"{path}: not a newsdesk store (no {ARTICLES!r} table)")
     check_schema(path, tables.get(META, {}))
     return tables[ARTICLES]
+
+
+def stream_articles(path: Path) -> Iterator[tuple[str, Any]]:
+    """The (document id, document) pairs of a store's ``articles`` table, parsed as they are
+    read: a 500 MB store never sits in memory whole. Raises ``StoreError`` (possibly after
+    some pairs) for a file that is not valid JSON."""
+    import ijson  # type: ignore[import-untyped]
+
+    try:
+        with path.open("rb") as file:
+            yield from ijson.kvitems(file, ARTICLES, use_float=True)
+    except ijson.JSONError as exc:
+        raise StoreError(f"{path}: not valid JSON ({exc})") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read ({exc.strerror})") from None
 
 
 def check_schema(path: Path, meta: Mapping[str, Any]) -> None:

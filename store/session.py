@@ -7,6 +7,7 @@ from its index straight away and is caught up in the background (``needs_catch_u
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,13 +19,14 @@ from store.index.rows import ResultRows
 from store.index.schema import index_path_for, remove_index_files
 from store.index.sync import Progress
 from store.ingest.result import Reject
-from store.library import create_store, seed_articles
+from store.library import check_schema, create_store, seed_articles
 from store.paths import bundled_seeds_dir, chosen_store_path, default_store_path, state_path_for
 from store.query import Query, QueryError, parse_query
 from store.query.nodes import And, Everything, Flag, Node
 from store.saved import SavedSearches
 from store.state import ReadingState
 
+SNIFF_BYTES = 64 * 1024
 CATCH_UP_AT_ONCE_BYTES = 16 * 1024 * 1024
 """Stores up to this size (about 6,000 articles) are caught up before the app opens."""
 
@@ -160,10 +162,13 @@ def _store_size(path: Path) -> int:
 
 
 def _sniff(path: Path, size: int) -> None:
-    """A large store is read in the background; refuse one that is plainly not JSON now."""
+    """A large store is read in the background; refuse one that is plainly not a store, or
+    one a newer newsdesk wrote (its ``meta`` table comes first), now."""
     with path.open("rb") as file:
-        head = file.read(64).lstrip()
+        head = file.read(SNIFF_BYTES)
         file.seek(max(0, size - 64))
         tail = file.read().rstrip()
-    if not head.startswith(b"{") or not tail.endswith(b"}"):
+    if not head.lstrip().startswith(b"{") or not tail.endswith(b"}"):
         raise StoreError(f"{path}: not a TinyDB store (not a complete JSON object)")
+    if match := re.search(rb'"schema_version"\s*:\s*(\d+)', head):
+        check_schema(path, {"1": {"schema_version": int(match[1])}})

@@ -223,3 +223,16 @@ def test_an_index_that_cannot_be_written_lives_in_memory(search, store: Path) ->
     assert ids(search("--json", "gaza")) == ["truce"]
     assert index_path_for(store).is_dir()
     assert list(index_path_for(store).iterdir()) == []
+
+
+def test_a_large_store_of_a_newer_schema_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store import session as session_module
+    from store.errors import StoreError
+
+    monkeypatch.setattr(session_module, "CATCH_UP_AT_ONCE_BYTES", 0)
+    path = tmp_path / "future.json"
+    path.write_bytes(orjson.dumps({"meta": {"1": {"schema_version": 99}}, "articles": {}}))
+    with pytest.raises(StoreError, match="written by a newer newsdesk"):
+        open_store_session(path)

@@ -346,3 +346,59 @@ def test_a_query_of_every_kind_parses_to_a_tree(corpus_index: SearchIndex) -> No
     assert {a.id for a in CORPUS if selects(query.root, a)} == {
         corpus_index.rows([r])[r].id for r in corpus_index.search(query)
     }
+
+
+# --- large stores are streamed into the index ------------------------------------------------
+
+
+@pytest.fixture
+def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from store.index import searcher
+
+    monkeypatch.setattr(searcher, "STREAM_ABOVE_BYTES", 0)
+
+
+@pytest.mark.usefixtures("streamed")
+def test_a_streamed_store_is_indexed_like_a_read_one(tmp_path: Path) -> None:
+    streamed_index = indexed(tmp_path, CORPUS, CORPUS_FLAGS)
+    for text in ("rent", "zurich -cafe", "tag:world", "is:unread after:2024-06", ""):
+        query = parse_query(text, now=NOW)
+        expected = {a.id for a in CORPUS if selects(query.root, a)}
+        rows = streamed_index.rows(rowids := streamed_index.search(query))
+        assert {rows[r].id for r in rowids} == expected, text
+    streamed_index.close()
+
+
+@pytest.mark.usefixtures("streamed")
+def test_catching_up_a_streamed_store_applies_only_the_changes(tmp_path: Path) -> None:
+    import orjson
+
+    index = indexed(tmp_path, CORPUS, {})
+    store = tmp_path / "articles.json"
+    tables = orjson.loads(store.read_bytes())
+    docs = tables["articles"]
+    first, second = sorted(docs)[:2]
+    docs[first]["title"] = "Hippopotamus parade"
+    del docs[second]
+    docs["9999"] = {"id": "new", "title": "Hippopotamus again", "body": "x"}
+    docs["10000"] = {"id": "empty"}  # no title, summary or body
+    store.write_bytes(orjson.dumps(tables))
+    report = index.catch_up(store)
+    assert (report.added, report.updated, report.removed) == (1, 1, 1)
+    assert [r.item for r in report.rejects] == ["document 10000"]
+    assert set(found(index, "hippopotamus")) == {"new", docs[first]["id"]}
+    assert index.count() == len(CORPUS)
+    index.close()
+
+
+@pytest.mark.usefixtures("streamed")
+def test_a_broken_streamed_store_is_a_store_error(tmp_path: Path) -> None:
+    from store.errors import StoreError
+
+    index = indexed(tmp_path, CORPUS[:3], {})
+    store = tmp_path / "articles.json"
+    store.write_bytes(store.read_bytes()[:-40])
+    with pytest.raises(StoreError, match="not valid JSON"):
+        index.catch_up(store)
+    assert not index.in_step(store), "an interrupted catch-up is redone next time"
+    index.close()

@@ -20,7 +20,7 @@ def refresh_index(store_path: Path, articles: dict[str, Any]) -> None:
     index = SearchIndex.open(store_path)
     try:
         if index.path is not None:
-            index.catch_up_table(articles, signature(store_path), str(store_path))
+            index.catch_up_documents(articles.items(), signature(store_path), str(store_path))
     except (StoreError, OSError):
         pass
     finally:

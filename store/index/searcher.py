@@ -25,6 +25,8 @@ RANK_WINDOW = 10_000
 """Relevance ranks the newest this many matches (then the rest by date): ranking every
 match of a word found in nearly every article would cost more than a keystroke allows, and
 news readers want recent articles first among equals."""
+STREAM_ABOVE_BYTES = 16 * 1024 * 1024
+"""Store files larger than this are streamed when catching up, not read whole."""
 BM25_WEIGHTS = (5.0, 2.0, 2.0, 1.0, 3.0)
 """title, source, author, body, tags: a word in the title counts most."""
 
@@ -75,23 +77,27 @@ class SearchIndex:
             return False
 
     def catch_up(self, store_path: Path, progress: sync.Progress | None = None) -> sync.CatchUp:
-        """Read the store file and bring the index in step with it."""
-        from store.library import read_articles_table
+        """Read the store file and bring the index in step with it. A large file is
+        streamed (it was checked to be a JSON object when the store was opened)."""
+        from store.library import read_articles_table, stream_articles
 
         stamp = sync.signature(store_path)
-        table = read_articles_table(store_path)
-        return self.catch_up_table(table, stamp, str(store_path), progress)
+        if store_path.stat().st_size > STREAM_ABOVE_BYTES:
+            documents: sync.Documents = stream_articles(store_path)
+        else:
+            documents = read_articles_table(store_path).items()
+        return self.catch_up_documents(documents, stamp, str(store_path), progress)
 
-    def catch_up_table(
+    def catch_up_documents(
         self,
-        table: dict[str, object],
+        documents: sync.Documents,
         stamp: str,
         source: str,
         progress: sync.Progress | None = None,
     ) -> sync.CatchUp:
         self._everything = None
         try:
-            return sync.catch_up(self.conn, table, stamp, source, progress)
+            return sync.catch_up(self.conn, documents, stamp, source, progress)
         except sqlite3.Error as exc:
             raise StoreError(f"search index: {exc}") from None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ from store.index.schema import TIE_BITS, UNDATED, UNDATED_SPAN, time_key
 from store.ingest.result import Reject
 
 Progress = Callable[[int, int], None]
+NAMED_KINDS = frozenset({"person", "org", "place", "misc"})
+"""Entity kinds that ``entity:``, ``person:``, ``org:`` and ``place:`` search."""
 BATCH = 2_000
 
 
@@ -58,49 +60,42 @@ def fingerprint(doc: Mapping[str, Any]) -> bytes:
     return hashlib.blake2b(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS), digest_size=16).digest()
 
 
-def store_documents(source: str, table: Mapping[str, Any]) -> Iterator[Article | Reject]:
-    """Valid articles of an ``articles`` table, the first of each id; rejects for the rest."""
-    seen: set[str] = set()
-    for doc_id, doc in table.items():
-        try:
-            article = article_from_document(doc)
-        except InvalidDocument as exc:
-            yield Reject(source, f"document {doc_id}", str(exc))
-            continue
-        if article.id not in seen:
-            seen.add(article.id)
-            yield article
+Documents = Iterable[tuple[str, Any]]
+"""(document id, document) pairs of a store's ``articles`` table, as read or streamed."""
 
 
 def catch_up(
     conn: sqlite3.Connection,
-    table: Mapping[str, Any],
+    documents: Documents,
     new_signature: str,
     source: str,
     progress: Progress | None = None,
 ) -> CatchUp:
-    """Make the index hold exactly the valid articles of ``table`` (the store's articles)."""
+    """Make the index hold exactly the valid articles among ``documents`` (the store's).
+
+    Documents are compared by a fingerprint of what the file holds, so only new and changed
+    ones are read as articles, and they are written batch by batch as they stream in: memory
+    stays bounded, and catching up after a small change costs little. Until the end the index
+    carries no signature, so an interrupted catch-up is resumed when next opened."""
     report = CatchUp()
     known = {
         row[0]: (row[1], row[2]) for row in conn.execute("SELECT id, rowid, fingerprint FROM meta")
     }
-    incoming: list[tuple[Article, bytes]] = []
-    for item in store_documents(source, table):
+    with conn:
+        conn.execute("DELETE FROM info WHERE key = 'signature'")
+    seen: set[str] = set()
+    batch: list[tuple[Article, bytes]] = []
+    for doc_id, doc in documents:
+        item = _changed(doc_id, doc, known, seen, source)
         if isinstance(item, Reject):
             report.rejects.append(item)
-            continue
-        print_ = fingerprint(item.to_document())
-        old = known.pop(item.id, None)
-        if old is None or old[1] != print_:
-            incoming.append((item, print_))
-            report.added += old is None
-            report.updated += old is not None
+        elif item is not None:
+            batch.append(item)
+            if len(batch) == BATCH:
+                _store_batch(conn, batch, known, report)
+    _store_batch(conn, batch, known, report)
     with conn:
-        conn.execute("BEGIN IMMEDIATE")
-        remove(conn, [rowid for _, (rowid, _) in known.items()])
-        remove(conn, _rowids_of(conn, (a.id for a, _ in incoming)))
-        add(conn, incoming)
-        conn.execute("DELETE FROM info WHERE key = 'signature'")
+        remove(conn, [rowid for rowid, _ in known.values()])
     report.removed = len(known)
     index_words(conn, progress)
     with conn:
@@ -108,9 +103,48 @@ def catch_up(
     return report
 
 
-def _rowids_of(conn: sqlite3.Connection, ids: Iterable[str]) -> list[int]:
-    rows = (conn.execute("SELECT rowid FROM meta WHERE id = ?", (i,)).fetchone() for i in ids)
-    return [row[0] for row in rows if row is not None]
+def _changed(
+    doc_id: str,
+    doc: Any,
+    known: dict[str, tuple[int, bytes]],
+    seen: set[str],
+    source: str,
+) -> tuple[Article, bytes] | Reject | None:
+    """A new or changed article with its fingerprint, a reject, or ``None`` (unchanged, or a
+    later copy of an id already seen). Unchanged articles are dropped from ``known``."""
+    print_ = fingerprint(doc)
+    raw_id = doc.get("id") if isinstance(doc, dict) else None
+    if isinstance(raw_id, str) and raw_id not in seen and known.get(raw_id, (0, b""))[1] == print_:
+        seen.add(raw_id)
+        del known[raw_id]
+        return None
+    try:
+        article = article_from_document(doc)
+    except InvalidDocument as exc:
+        return Reject(source, f"document {doc_id}", str(exc))
+    if article.id in seen:
+        return None
+    seen.add(article.id)
+    return article, print_
+
+
+def _store_batch(
+    conn: sqlite3.Connection,
+    batch: list[tuple[Article, bytes]],
+    known: dict[str, tuple[int, bytes]],
+    report: CatchUp,
+) -> None:
+    """Write new and changed articles (replacing the old rows of changed ones) at once."""
+    if not batch:
+        return
+    old = [known.pop(article.id)[0] for article, _ in batch if article.id in known]
+    report.updated += len(old)
+    report.added += len(batch) - len(old)
+    with conn:
+        conn.execute("BEGIN IMMEDIATE")
+        remove(conn, old)
+        add(conn, batch)
+    batch.clear()
 
 
 def remove(conn: sqlite3.Connection, rowids: list[int]) -> None:
@@ -121,11 +155,10 @@ def remove(conn: sqlite3.Connection, rowids: list[int]) -> None:
             (rowid,),
         ).fetchone()
         if row is not None and row[1]:
-            article = article_from_document(orjson.loads(row[0]))
             conn.execute(
                 "INSERT INTO fts(fts, rowid, title, source, author, body, tags) "
                 "VALUES ('delete', ?, ?, ?, ?, ?, ?)",
-                (rowid, *_words_columns(article)),
+                (rowid, *_words_columns(orjson.loads(row[0]))),
             )
         for table in ("meta", "docs", "tags", "mentions"):
             conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
@@ -164,12 +197,14 @@ def add_mentions(conn: sqlite3.Connection, rowid: int, article: Article) -> None
 
 
 def mention_forms(article: Article) -> set[tuple[str, str]]:
-    """(kind, folded name) for every mention: as written, in full, and a person's surname."""
+    """(kind, folded name) for every named mention (people, organisations, places, other
+    names; not dates and figures): as written, in full, and a person's surname."""
     entities = article.entities or ()
     canonical = canonical_names(entities)
     return {
         (entity.kind, " ".join(fold(name).split()))
         for i, entity in enumerate(entities)
+        if entity.kind in NAMED_KINDS
         for name in name_forms(entity.kind, entity.text, canonical[i])
     }
 
@@ -192,8 +227,15 @@ def _free_key(conn: sqlite3.Connection, base: int, taken: dict[int, int]) -> int
     return key
 
 
-def _words_columns(article: Article) -> tuple[str, str, str, str, str]:
-    return article.title, article.source, article.author, article.body, " ".join(article.tags)
+def _words_columns(doc: dict[str, Any]) -> tuple[str, str, str, str, str]:
+    """The indexed text of a stored document (written by ``Article.to_document``)."""
+    return (
+        doc.get("title", ""),
+        doc.get("source", ""),
+        doc.get("author", ""),
+        doc.get("body", ""),
+        " ".join(doc.get("tags", ())),
+    )
 
 
 def index_words(conn: sqlite3.Connection, progress: Progress | None = None) -> None:
@@ -204,11 +246,10 @@ def index_words(conn: sqlite3.Connection, progress: Progress | None = None) -> N
         with conn:
             for rowid in batch:
                 (doc,) = conn.execute("SELECT doc FROM docs WHERE rowid = ?", (rowid,)).fetchone()
-                article = article_from_document(orjson.loads(doc))
                 conn.execute(
                     "INSERT INTO fts(rowid, title, source, author, body, tags) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (rowid, *_words_columns(article)),
+                    (rowid, *_words_columns(orjson.loads(doc))),
                 )
             conn.executemany("UPDATE meta SET indexed = 1 WHERE rowid = ?", ((r,) for r in batch))
         if progress is not None:

@@ -357,6 +357,45 @@ def test_read_state_persists_across_runs(
     _quit(second)
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_query_language_errors_and_saved_searches(launch: Callable[..., Session], size) -> None:
+    session = launch(size)
+    term = session.term
+    term.wait_for(TITLE_PREFIX, QUIT_HINT)
+
+    # Fields and negation; then a malformed query says where, and keeps the last result.
+    term.send("/")
+    term.wait_without(QUIT_HINT)
+    term.type('person:katz -"gaza strip"')
+    screen = term.wait_until(lambda s: _top(s).endswith("1 of 1"), "the entity query")
+    assert TITLE_PREFIX in screen, screen
+    term.type(")")
+    screen = term.wait_for("unmatched )")
+    assert TITLE_PREFIX in screen, "the last good result stays:\n" + screen
+    term.send("BSpace")
+    term.send("Enter")
+    term.wait_for(QUIT_HINT)
+
+    # Save it, clear the search, reopen it with its number key.
+    term.send("S")
+    term.wait_for("Save this search as")
+    term.type("Katz")  # replaces the suggested name, selected
+    term.send("Enter")
+    term.wait_for("Saved “Katz”")
+    term.send("Escape")
+    term.wait_for(SEARCH_PLACEHOLDER)
+    term.send("v")
+    screen = term.wait_for("Saved searches", "1 Katz  1 unread of 1")
+    term.send("Escape")
+    term.wait_without("Saved searches")
+    term.send("1")
+    screen = term.wait_until(
+        lambda s: _top(s).startswith(' / person:katz -"gaza strip"'), "the saved query"
+    )
+    assert TITLE_PREFIX in screen, screen
+    _quit(session)
+
+
 # Bad stores: no terminal needed, one line on stderr, exit 2, the file untouched.
 
 TRUNCATED = b'{"meta": {"1": {"schema_version": 1}}, "articles": {"1": {"id": "400443abfab1'

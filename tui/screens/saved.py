@@ -37,8 +37,17 @@ class SaveSearchScreen(ModalScreen[str | None]):
         with Vertical(id="save-box", classes="dialog"):
             yield Label("Save this search as", classes="dialog-title")
             yield Label(clean_line(self.query_text), id="save-query", markup=False)
-            yield Input(self.suggested, id="save-name", max_length=MAX_NAME)
+            # Selected at once, not on the focus event: keys typed straight after S must
+            # replace the suggestion, not be selected and then overwritten.
+            yield Input(
+                self.suggested, id="save-name", max_length=MAX_NAME, select_on_focus=False
+            )
             yield Label("enter saves · esc cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        name = self.query_one("#save-name", Input)
+        self.set_focus(name)
+        name.select_all()
 
     @on(Input.Submitted, "#save-name")
     def _submit(self, event: Input.Submitted) -> None:

@@ -24,7 +24,9 @@ class SearchBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("/", id="search-prompt")
-        yield Input(placeholder=PLACEHOLDER, id="query")
+        # No select-all on focus: it lands after keys already typed behind "/" and the
+        # next key would replace them. "/" continues the query; ctrl+u clears it.
+        yield Input(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
         yield Label("", id="query-error", markup=False)
         yield Label("", id="status")
         yield Label("", id="match-count")
