@@ -57,8 +57,12 @@ class Session:
     needs_catch_up: bool = False
     rejects: list[Reject] = field(default_factory=list)
 
-    def search(self, query: Query) -> ResultRows:
-        return ResultRows(self.index, self.index.search(query))
+    def search(self, query: Query, first: int | None = None) -> ResultRows:
+        """The result of ``query``; with ``first``, possibly only its first ``first`` rows
+        (``complete`` says), which is quicker when a keystroke matches most of the store."""
+        rowids = self.index.search(query, first)
+        complete = first is None or len(rowids) != first
+        return ResultRows(self.index, rowids, complete)
 
     def total(self) -> int:
         return self.index.count()

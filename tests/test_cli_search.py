@@ -186,6 +186,27 @@ def test_an_import_is_found_at_once(search, store: Path, env: dict[str, str]) ->
     assert ids(search("--json", "hippopotamus")) == ["hippo"]
 
 
+def test_an_import_that_updates_an_article_replaces_its_words(
+    search, store: Path, env: dict[str, str]
+) -> None:
+    assert ids(search("--json", "ceasefire")) == ["truce"]
+    feed = store.parent / "update.jsonl"
+    record = {"id": "truce", "title": "Gaza truce collapses", "body": "Fighting resumed."}
+    feed.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    imported = subprocess.run(
+        [str(NEWSDESK), "import", "--db", str(store), str(feed)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert "1 updated" in imported.stdout, imported.stdout
+    assert ids(search("--json", "ceasefire")) == []
+    assert ids(search("--json", "collapses")) == ["truce"]
+    assert len(ids(search("--json", "gaza"))) == 1, "one article, not two versions"
+
+
 def _edit_by_hand(store: Path, change) -> None:
     tables = orjson.loads(store.read_bytes())
     change(tables["articles"])

@@ -134,7 +134,11 @@ def test_the_word_being_typed_is_a_prefix(index: SearchIndex) -> None:
     assert found(index, "gaz") == []
     assert set(found(index, "tag:trav", typing=True)) == {"airport"}
     assert set(found(index, "person:ka", typing=True)) == {"truce"}
-    assert found(index, "g", typing=True) == found(index, ""), "one letter is not a filter yet"
+    everything = found(index, "")
+    assert found(index, "g", typing=True) == everything, "one letter is not a filter yet"
+    assert found(index, "person:k", typing=True) == everything
+    assert found(index, "tag:t", typing=True) == everything
+    assert found(index, "person:k") == [], "a whole query is taken as it stands"
 
 
 def test_date_order_is_newest_first_and_undated_last(index: SearchIndex) -> None:

@@ -18,9 +18,11 @@ GONE = Row("", "", "", "(removed)")
 class ResultRows(Sequence[Row]):
     """The rows of a result, in result order, read from ``index`` on demand."""
 
-    def __init__(self, index: SearchIndex, rowids: list[int]) -> None:
+    def __init__(self, index: SearchIndex, rowids: list[int], complete: bool = True) -> None:
         self.source = index
         self.rowids = rowids
+        self.complete = complete
+        """False when these are only the first rows of the result (a search while typing)."""
         self._cache: dict[int, Row] = {}
 
     def __len__(self) -> int:

@@ -21,7 +21,7 @@ from store.index.compile import plan
 from store.index.schema import connect, index_path_for, remove_index_files
 from store.query.nodes import Everything, Query
 
-RANK_WINDOW = 10_000
+RANK_WINDOW = 5_000
 """Relevance ranks the newest this many matches (then the rest by date): ranking every
 match of a word found in nearly every article would cost more than a keystroke allows, and
 news readers want recent articles first among equals."""
@@ -54,6 +54,7 @@ class SearchIndex:
         self.note = note
         """Why the index is kept in memory only (a folder that cannot be written), or ""."""
         self._everything: list[int] | None = None
+        self._by_source_order: list[int] | None = None
 
     @classmethod
     def open(cls, store_path: Path) -> SearchIndex:
@@ -95,19 +96,28 @@ class SearchIndex:
         source: str,
         progress: sync.Progress | None = None,
     ) -> sync.CatchUp:
-        self._everything = None
+        self.forget_cache()
         try:
             return sync.catch_up(self.conn, documents, stamp, source, progress)
         except sqlite3.Error as exc:
             raise StoreError(f"search index: {exc}") from None
 
-    def search(self, query: Query) -> list[int]:
-        """Row ids of the matching articles, in the order the query asks for."""
-        if isinstance(query.root, Everything) and query.order != "source":
-            return self.everything()
-        compiled = plan(query.root)
-        hits = self._ids(compiled.sql, compiled.params)
+    def search(self, query: Query, limit: int | None = None) -> list[int]:
+        """Row ids of the matching articles, in the order the query asks for.
+
+        With ``limit``, only the newest ``limit`` matches are looked at: for ``limit`` >=
+        ``RANK_WINDOW`` their order is the order of the first ``limit`` rows of the whole
+        result, so a list can show them while the rest is still to be counted."""
+        if isinstance(query.root, Everything):
+            return (
+                self._by_source(self.everything()) if query.order == "source" else self.everything()
+            )
         order = query.order
+        compiled = plan(query.root)
+        if limit is not None and order != "source":
+            hits = self._ids(f"{compiled.sql} LIMIT ?", (*compiled.params, limit))
+        else:
+            hits = self._ids(compiled.sql, compiled.params)
         if order == "relevance" and compiled.match is not None and len(hits) > 1:
             return self._ranked(compiled.match, compiled.where, compiled.where_params, hits)
         if order == "source" and hits:
@@ -136,6 +146,7 @@ class SearchIndex:
     def forget_cache(self) -> None:
         """Another connection changed the index (a catch-up in a worker)."""
         self._everything = None
+        self._by_source_order = None
 
     def everything(self) -> list[int]:
         """Every article, newest first (cached until the index changes)."""
@@ -144,9 +155,13 @@ class SearchIndex:
         return self._everything
 
     def _by_source(self, hits: list[int]) -> list[int]:
+        if self._by_source_order is None:
+            sql = "SELECT rowid FROM meta ORDER BY sourcekey, rowid DESC"
+            self._by_source_order = self._ids(sql, ())
+        if len(hits) == len(self._by_source_order):
+            return self._by_source_order
         wanted = set(hits)
-        rows = self.conn.execute("SELECT rowid FROM meta ORDER BY sourcekey, rowid DESC")
-        return [row[0] for row in rows if row[0] in wanted]
+        return [rowid for rowid in self._by_source_order if rowid in wanted]
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM meta").fetchone()[0])

@@ -181,7 +181,8 @@ class _Parser:
         if name in TEXT_FIELDS:
             return self.text(token, value, name)
         if name == "tag":
-            return Tag(fold(value.strip()), self.growing(token))
+            tag, prefix = fold(value.strip()), self.growing(token)
+            return Everything() if prefix and len(tag) < MIN_PREFIX else Tag(tag, prefix)
         if name in ENTITY_FIELDS:
             return self.mention(token, name, value)
         try:
@@ -192,11 +193,11 @@ class _Parser:
             raise
 
     def mention(self, token: Token, name: str, value: str) -> Node:
-        words = words_of(value)
+        words, prefix = words_of(value), self.growing(token)
+        if prefix and len(" ".join(words)) < MIN_PREFIX:
+            return Everything()  # "person:k": one letter is not a filter yet
         if words:
-            return Mention(" ".join(words), ENTITY_FIELDS[name], self.growing(token))
-        if self.growing(token):
-            return Everything()
+            return Mention(" ".join(words), ENTITY_FIELDS[name], prefix)
         raise QueryError(f"{name}: needs a name with letters or digits", token.start, token.end)
 
     def checked_value(self, token: Token, name: str, value: str) -> Node:

@@ -280,3 +280,24 @@ async def test_a_large_store_opens_at_once_and_catches_up_in_the_background(
         await wait_until(pilot, lambda: "indexing" not in screen_text(app))
         await type_query(pilot, "zurich")
         assert shown_ids(app) == ["bank"]
+
+
+async def test_a_large_result_shows_its_first_rows_then_the_whole_count(
+    make_app, monkeypatch: pytest.MonkeyPatch
+):
+    from store.index import searcher
+    from tui.screens import main
+
+    monkeypatch.setattr(main, "TYPING_ROWS", 2)
+    monkeypatch.setattr(searcher, "RANK_WINDOW", 2)
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("slash", *"is:unread")
+        assert count_text(app) == "2+ of 5", "the first rows at once"
+        assert shown_ids(app) == ["cafe", "bank"]
+        await wait_until(pilot, lambda: count_text(app) == "5 of 5")
+        assert shown_ids(app) == ["cafe", "bank", "storm", "rover", "vote"]
+        await pilot.press("enter")
+        search_input(app).value = "is:unread after:2025-03-02"  # not typed: whole at once
+        await pilot.pause()
+        assert count_text(app) == "4 of 5"

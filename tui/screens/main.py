@@ -12,12 +12,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from store.entity_index import Facet
 from store.errors import StoreError
 from store.index import CatchUp, SearchIndex
 from store.index.rows import ResultRows
+from store.index.searcher import RANK_WINDOW
 from store.index.sync import BATCH as BATCH_SHOWN
 from store.query import QueryError, parse_query
 from store.query.highlight import Span, hit_spans
@@ -33,6 +35,10 @@ from tui.widgets.search_bar import SearchBar
 NARROW_WIDTH = 100
 STORE_CHECK_S = 2.0
 """How often the store file is checked for changes made by another process or by hand."""
+TYPING_ROWS = RANK_WINDOW
+"""While typing, a result is first fetched up to this many rows (ranked exactly as in full)."""
+COMPLETE_AFTER_S = 0.25
+"""A pause in typing this long fetches the whole result and the exact count."""
 FACET_SAMPLE = 2_000
 """Entity facets count the newest this many results."""
 
@@ -65,6 +71,7 @@ class MainScreen(Screen[None]):
         self.search_query = parse_query("")
         self.shown = ResultRows(session.index, [])
         self._warned_read_only = False
+        self._completing: Timer | None = None
         self._feeds_fetched = 0
 
     def compose(self) -> ComposeResult:
@@ -124,15 +131,25 @@ class MainScreen(Screen[None]):
         self.search_query = query
         self._run_query(text)
 
-    def _run_query(self, text: str) -> None:
-        self.shown = self.session.search(self.search_query)
+    def _run_query(self, text: str, complete: bool = False) -> None:
+        """Show the result; while typing, only its first rows when it is large, and the
+        whole of it once typing pauses."""
+        first = None if complete or not self.query_one(SearchBar).typing else TYPING_ROWS
+        self.shown = self.session.search(self.search_query, first)
+        if self._completing is not None:
+            self._completing.stop()
+            self._completing = None
+        if not self.shown.complete:
+            self._completing = self.set_timer(COMPLETE_AFTER_S, lambda: self._run_query(text, True))
         terms = positive_texts(self.search_query.root)
         article_list = self.query_one(ArticleList)
         article_list.hits = _title_hits(terms)
         self.query_one(ArticleView).set_terms(terms)
         empty = f"No articles match “{text.strip()}”" if text.strip() else "No articles yet"
         article_list.show(self.shown, empty)
-        self.query_one(SearchBar).set_count(len(self.shown), self.session.total())
+        self.query_one(SearchBar).set_count(
+            len(self.shown), self.session.total(), self.shown.complete
+        )
         if not self.shown:
             self.query_one(ArticleView).show_article(None)
         if self.has_class("-facets"):

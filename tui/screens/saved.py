@@ -39,9 +39,7 @@ class SaveSearchScreen(ModalScreen[str | None]):
             yield Label(clean_line(self.query_text), id="save-query", markup=False)
             # Selected at once, not on the focus event: keys typed straight after S must
             # replace the suggestion, not be selected and then overwritten.
-            yield Input(
-                self.suggested, id="save-name", max_length=MAX_NAME, select_on_focus=False
-            )
+            yield Input(self.suggested, id="save-name", max_length=MAX_NAME, select_on_focus=False)
             yield Label("enter saves · esc cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:

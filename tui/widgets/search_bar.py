@@ -31,8 +31,10 @@ class SearchBar(Horizontal):
         yield Label("", id="status")
         yield Label("", id="match-count")
 
-    def set_count(self, shown: int, total: int) -> None:
-        self.query_one("#match-count", Label).update(f"{shown:,} of {total:,}")
+    def set_count(self, shown: int, total: int, complete: bool = True) -> None:
+        """``12 of 5,000``; ``5,000+ of 100,000`` while the rest is still being counted."""
+        more = "" if complete else "+"
+        self.query_one("#match-count", Label).update(f"{shown:,}{more} of {total:,}")
 
     def set_status(self, text: str) -> None:
         """Background work in progress (a fetch), shown before the count; empty hides it."""
