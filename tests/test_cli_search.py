@@ -170,18 +170,22 @@ def test_reading_state_is_searchable(search, store: Path) -> None:
 # --- the index follows the store ------------------------------------------------------------
 
 
-def test_an_import_is_found_at_once(search, store: Path, env: dict[str, str]) -> None:
-    assert ids(search("--json", "hippopotamus")) == []
-    feed = store.parent / "new.jsonl"
-    record = {"id": "hippo", "title": "Hippo escapes", "body": "A hippopotamus swam away."}
-    feed.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    imported = subprocess.run(
+def import_file(store: Path, feed: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [str(NEWSDESK), "import", "--db", str(store), str(feed)],
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_an_import_is_found_at_once(search, store: Path, env: dict[str, str]) -> None:
+    assert ids(search("--json", "hippopotamus")) == []
+    feed = store.parent / "new.jsonl"
+    record = {"id": "hippo", "title": "Hippo escapes", "body": "A hippopotamus swam away."}
+    feed.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    imported = import_file(store, feed, env)
     assert imported.returncode == 0, imported.stderr
     assert ids(search("--json", "hippopotamus")) == ["hippo"]
 
@@ -193,13 +197,7 @@ def test_an_import_that_updates_an_article_replaces_its_words(
     feed = store.parent / "update.jsonl"
     record = {"id": "truce", "title": "Gaza truce collapses", "body": "Fighting resumed."}
     feed.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    imported = subprocess.run(
-        [str(NEWSDESK), "import", "--db", str(store), str(feed)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    imported = import_file(store, feed, env)
     assert imported.returncode == 0, imported.stderr
     assert "1 updated" in imported.stdout, imported.stdout
     assert ids(search("--json", "ceasefire")) == []
