@@ -136,11 +136,7 @@ class MainScreen(Screen[None]):
         whole of it once typing pauses."""
         first = None if complete or not self.query_one(SearchBar).typing else TYPING_ROWS
         self.shown = self.session.search(self.search_query, first)
-        if self._completing is not None:
-            self._completing.stop()
-            self._completing = None
-        if not self.shown.complete:
-            self._completing = self.set_timer(COMPLETE_AFTER_S, lambda: self._run_query(text, True))
+        self._complete_later(None if self.shown.complete else text)
         terms = positive_texts(self.search_query.root)
         article_list = self.query_one(ArticleList)
         article_list.hits = _title_hits(terms)
@@ -154,6 +150,14 @@ class MainScreen(Screen[None]):
             self.query_one(ArticleView).show_article(None)
         if self.has_class("-facets"):
             self._count_facets(self.shown.rowids[:FACET_SAMPLE])
+
+    def _complete_later(self, text: str | None) -> None:
+        """Fetch the whole result of ``text`` when typing pauses (``None``: nothing to do)."""
+        if self._completing is not None:
+            self._completing.stop()
+            self._completing = None
+        if text is not None:
+            self._completing = self.set_timer(COMPLETE_AFTER_S, lambda: self._run_query(text, True))
 
     def _rerun(self) -> None:
         """The index changed under the list: search again, keeping the cursor's article."""
