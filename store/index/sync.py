@@ -26,6 +26,8 @@ from store.index.schema import TIE_BITS, UNDATED, UNDATED_SPAN, time_key
 from store.ingest.result import Reject
 
 Progress = Callable[[int, int], None]
+"""Called with (done, total): words indexed of articles to index, or (rows stored, 0) while
+the store is still being read."""
 NAMED_KINDS = frozenset({"person", "org", "place", "misc"})
 """Entity kinds that ``entity:``, ``person:``, ``org:`` and ``place:`` search."""
 BATCH = 2_000
@@ -93,6 +95,8 @@ def catch_up(
             batch.append(item)
             if len(batch) == BATCH:
                 _store_batch(conn, batch, known, report)
+                if progress is not None:
+                    progress(report.added + report.updated, 0)  # rows so far, words to come
     _store_batch(conn, batch, known, report)
     with conn:
         remove(conn, [rowid for rowid, _ in known.values()])

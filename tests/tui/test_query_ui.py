@@ -269,8 +269,11 @@ async def test_a_large_store_opens_at_once_and_catches_up_in_the_background(
 ):
     from store.library import create_store
 
+    from store.index import sync
+
     create_store(store_path, FIVE_ARTICLES)
     monkeypatch.setattr(session_module, "CATCH_UP_AT_ONCE_BYTES", 0)
+    monkeypatch.setattr(sync, "BATCH", 2)  # rows and words arrive in batches of two
     session = open_store_session(store_path)
     assert session.needs_catch_up
     assert session.total() == 0, "nothing indexed before the app opens"

@@ -65,9 +65,9 @@ class LazyProgress:
         if self._progress is None:
             self._progress = _progress_bar(self._label)
             self._progress.start()
-            self._task = self._progress.add_task(self._label, total=total)
+            self._task = self._progress.add_task(self._label, total=total or None)
         if self._task is not None:
-            self._progress.update(self._task, completed=done, total=total)
+            self._progress.update(self._task, completed=done, total=total or None)
 
 
 def _progress_bar(label: str) -> Progress:

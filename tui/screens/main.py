@@ -308,7 +308,12 @@ class MainScreen(Screen[None]):
         call(self._caught_up, report)
 
     def _indexing(self, done: int, total: int) -> None:
-        """Words indexed so far; the list shows every article from the first batch on."""
+        """Rows read, then words indexed; the list shows what is stored from the first batch
+        on (searches by words follow as their batches are indexed)."""
+        if total == 0:
+            self.query_one(SearchBar).set_status(f"reading {done:,}")
+            self._rerun()
+            return
         self.query_one(SearchBar).set_status(f"indexing {100 * done // max(total, 1)}%")
         if done <= BATCH_SHOWN:
             self._rerun()
