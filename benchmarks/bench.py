@@ -76,6 +76,9 @@ FILTER_QUERIES = (
     "-is:read person:johnson",
     "sort:source",
 )
+SCREEN_QUERIES = ("gaza ceasefire", "person:cooper", "source:smith is:unread", '"west bank"')
+"""Typed into the running app, key by key, for the keystroke-to-screen figure."""
+UNREAD_MARK = "●"
 FULLTEXT_QUERIES = (
     "the",
     "said",
@@ -96,6 +99,7 @@ FULLTEXT_QUERIES = (
 BARS: dict[str, tuple[str, float]] = {
     "cold_start_median_s": ("<=", 1.0),
     "cold_start_p95_s": ("<=", 1.0),
+    "screen_keystroke_p95_ms": ("<=", 50.0),
     "filter_p95_ms": ("<=", 16.0),
     "filter_app_p95_ms": ("<=", 16.0),
     "fulltext_p95_ms": ("<=", 50.0),
@@ -317,6 +321,21 @@ class Tmux:
             time.sleep(0.005)
         raise TimeoutError(f"{text!r} not on screen after {timeout:.0f} s:\n{self.screen()}")
 
+    def wait_gone(self, text: str, timeout: float) -> None:
+        deadline = time.perf_counter() + timeout
+        while text in self.screen():
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"{text!r} still on screen after {timeout:.0f} s")
+            time.sleep(0.002)
+
+    def wait_top(self, text: str, timeout: float) -> None:
+        """Until the first screen line (the search box) shows ``text``; polled every 2 ms."""
+        deadline = time.perf_counter() + timeout
+        while not self.screen().startswith(f" / {text} "):
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"{text!r} not in the search box after {timeout:.0f} s")
+            time.sleep(0.002)
+
     def type(self, text: str, pause: float = 0.08) -> None:
         """One key at a time, as a person types (tmux ``send-keys -l``)."""
         for char in text:
@@ -374,11 +393,34 @@ def cold_starts(store: Path, expect: str, runs: int, size: str, workdir: Path) -
     return times
 
 
-def first_open(store: Path, expect: str, size: str, workdir: Path) -> float:
-    """Seconds to the first row when the store has no index yet (the app builds it)."""
+def first_open(store: Path, expect: str, size: str, workdir: Path) -> Result:
+    """With no index yet (the app builds it): seconds to the first rows on screen, and to the
+    newest article's row (its batch may come last)."""
     remove_index_files(index_path_for(store))
     with fresh_home(workdir) as env, app_in_tmux(app_command(store), env, size) as term:
-        return term.wait_for(expect, timeout=900)
+        first_rows = term.wait_for(UNREAD_MARK, timeout=900)
+        newest = term.wait_for(expect, timeout=900)
+    return {"first_open_rows_s": round(first_rows, 3), "first_open_s": round(newest, 3)}
+
+
+def screen_keystrokes(store: Path, expect: str, size: str, workdir: Path) -> Result:
+    """Key pressed in a real terminal (tmux) to the screen showing it, with the list
+    filtered in the same frame: every key of a few queries typed into the running app."""
+    samples: list[float] = []
+    with fresh_home(workdir) as env, app_in_tmux(app_command(store), env, size) as term:
+        term.wait_for(expect, timeout=60)
+        for query in SCREEN_QUERIES:
+            term.send("/")
+            term.wait_gone(PLACEHOLDER, timeout=30)
+            for end in range(1, len(query) + 1):
+                start = time.perf_counter()
+                term.run("send-keys", "-t", "main", "-l", query[end - 1])
+                term.wait_top(query[:end], timeout=30)
+                samples.append((time.perf_counter() - start) * 1000)
+            term.send("Escape")
+            term.wait_for(PLACEHOLDER, timeout=30)
+            term.send("Escape")
+    return summary("screen_keystroke_ms", samples, digits=1)
 
 
 def app_command(store: Path) -> list[str]:
@@ -616,8 +658,9 @@ def startup_figures(args: argparse.Namespace, store: Path, copy: Path, workdir: 
     warm = cold_starts(store, expect, args.runs, args.size, workdir)
     figures: Result = {"cold_start_expect": expect, "cold_start_runs": len(warm)}
     figures.update(summary("cold_start_s", warm, digits=3))
+    figures.update(screen_keystrokes(store, expect, args.size, workdir))
     if not args.no_first_open:
-        figures["first_open_s"] = round(first_open(copy, expect, args.size, workdir), 3)
+        figures.update(first_open(copy, expect, args.size, workdir))
     return figures
 
 

@@ -267,9 +267,8 @@ async def test_an_article_added_behind_the_apps_back_appears(make_app, store_pat
 async def test_a_large_store_opens_at_once_and_catches_up_in_the_background(
     make_app, monkeypatch: pytest.MonkeyPatch, store_path: Path
 ):
-    from store.library import create_store
-
     from store.index import sync
+    from store.library import create_store
 
     create_store(store_path, FIVE_ARTICLES)
     monkeypatch.setattr(session_module, "CATCH_UP_AT_ONCE_BYTES", 0)
