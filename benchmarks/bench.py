@@ -411,7 +411,7 @@ def screen_keystrokes(store: Path, expect: str, size: str, workdir: Path) -> Res
         term.wait_for(expect, timeout=60)
         for query in SCREEN_QUERIES:
             term.send("/")
-            term.wait_gone(PLACEHOLDER, timeout=30)
+            term.wait_gone("q Quit", timeout=30)  # the footer of the search box
             for end in range(1, len(query) + 1):
                 start = time.perf_counter()
                 term.run("send-keys", "-t", "main", "-l", query[end - 1])
