@@ -409,7 +409,8 @@ def test_query_defaults() -> None:
         ("israel's", T("israel")),  # a one-letter growing word is dropped
         ("israel's ne", And((T("israel", "s"), T("ne", prefix=True)))),
         ("(gaza OR truce) cea", And((Or((GAZA, TRUCE)), T("cea", prefix=True)))),
-        ("-ga", Not(T("ga", prefix=True))),
+        ("-ga", Everything()),  # an exclusion filters from its third letter
+        ("-gaz", Not(T("gaz", prefix=True))),
         ("a OR tr", Or((A, T("tr", prefix=True)))),
         # a word followed by a space (or anything else) is complete
         ("gaza tr ", And((GAZA, T("tr")))),
@@ -440,7 +441,8 @@ def test_query_defaults() -> None:
         ("tag:cli", Tag("cli", prefix=True)),
         ("tag:climate ", Tag("climate")),
         ("tag:", Everything()),
-        ("person:ka", Mention("ka", "person", prefix=True)),
+        ("person:ka", Everything()),  # a name filters from its third letter
+        ("person:kat", Mention("kat", "person", prefix=True)),
         ('person:"Israel Ka', Mention("israel ka", "person", prefix=True)),
         ('person:"Israel Katz"', Mention("israel katz", "person")),
         ("entity:", Everything()),

@@ -133,10 +133,12 @@ def test_the_word_being_typed_is_a_prefix(index: SearchIndex) -> None:
     assert set(found(index, "gaz", typing=True)) == {"truce", "gazette"}
     assert found(index, "gaz") == []
     assert set(found(index, "tag:trav", typing=True)) == {"airport"}
-    assert set(found(index, "person:ka", typing=True)) == {"truce"}
+    assert set(found(index, "person:kat", typing=True)) == {"truce"}
     everything = found(index, "")
     assert found(index, "g", typing=True) == everything, "one letter is not a filter yet"
-    assert found(index, "person:k", typing=True) == everything
+    assert found(index, "person:ka", typing=True) == everything
+    assert found(index, "zurich -ai", typing=True) == found(index, "zurich")
+    assert found(index, "zurich -air", typing=True) == ["tram"]
     assert found(index, "tag:t", typing=True) == everything
     assert found(index, "person:k") == [], "a whole query is taken as it stands"
 

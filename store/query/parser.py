@@ -45,6 +45,9 @@ ENTITY_FIELDS = {"entity": None, "person": "person", "org": "org", "place": "pla
 DATE_FIELDS = ("after", "before", "on", "date")
 FIELDS = (*TEXT_FIELDS, "tag", *ENTITY_FIELDS, "is", *DATE_FIELDS, "sort")
 MIN_PREFIX = 2
+MIN_BROAD_PREFIX = 3
+"""Entity names and excluded words being typed filter from their third letter: two letters
+of a name, or an exclusion, still match most of a large store."""
 MAX_NESTING = 32
 """Parentheses and negations deeper than this are refused rather than recursed into."""
 _DATE_START = re.compile(r"\d{0,5}|\d{4}[-/]\d?|\d{4}[-/]\d{1,2}[-/]\d?")
@@ -122,7 +125,7 @@ class _Parser:
                 return Everything()  # "gaza NOT" while the next word is being typed
             if following is None or following.kind in (")", "OR", "AND"):
                 raise QueryError(f"nothing to exclude after {token.kind}", token.start)
-            return _negated(self.nested(token, self.unary))
+            return _negated(self.nested(token, self.unary), self.typing)
         if token.kind == "(":
             return self.nested(token, lambda: self.parenthesised(token))
         if token.kind in (")", "OR", "AND"):
@@ -194,8 +197,8 @@ class _Parser:
 
     def mention(self, token: Token, name: str, value: str) -> Node:
         words, prefix = words_of(value), self.growing(token)
-        if prefix and len(" ".join(words)) < MIN_PREFIX:
-            return Everything()  # "person:k": one letter is not a filter yet
+        if prefix and len(" ".join(words)) < MIN_BROAD_PREFIX:
+            return Everything()  # "person:ka": not a filter yet
         if words:
             return Mention(" ".join(words), ENTITY_FIELDS[name], prefix)
         raise QueryError(f"{name}: needs a name with letters or digits", token.start, token.end)
@@ -254,8 +257,16 @@ def _any_of(children: list[Node]) -> Node:
     return children[0] if len(children) == 1 else Or(tuple(children))
 
 
-def _negated(child: Node) -> Node:
-    """NOT of a term with no words yet (``-`` just typed) is no condition at all."""
+def _negated(child: Node, typing: bool = False) -> Node:
+    """NOT of a term with no words yet (``-`` just typed), or of a short word still being
+    typed, is no condition at all."""
     if isinstance(child, Everything):
         return child
+    if (
+        typing
+        and isinstance(child, Text)
+        and child.prefix
+        and len(child.words[-1]) < MIN_BROAD_PREFIX
+    ):
+        return Everything()
     return child.child if isinstance(child, Not) else Not(child)
