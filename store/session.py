@@ -8,6 +8,7 @@ from its index straight away and is caught up in the background (``needs_catch_u
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from store.errors import StoreError
 from store.index import SearchIndex
 from store.index.rows import ResultRows
 from store.index.schema import index_path_for, remove_index_files
+from store.index.searcher import STREAM_ABOVE_BYTES
 from store.index.sync import Progress
 from store.ingest.result import Reject
 from store.library import check_schema, create_store, seed_articles
@@ -27,8 +29,9 @@ from store.saved import SavedSearches
 from store.state import ReadingState
 
 SNIFF_BYTES = 64 * 1024
-CATCH_UP_AT_ONCE_BYTES = 16 * 1024 * 1024
-"""Stores up to this size (about 6,000 articles) are caught up before the app opens."""
+CATCH_UP_AT_ONCE_BYTES = STREAM_ABOVE_BYTES
+"""Stores up to this size (about 3,000 articles) are read whole and caught up before the app
+opens; larger ones are sniffed here and streamed into the index in the background."""
 
 
 def resolve_store(cli_db: str | None) -> Path:
@@ -158,7 +161,7 @@ def _store_size(path: Path) -> int:
         raise StoreError(f"{path}: no such file") from None
     except OSError as exc:
         raise StoreError(f"{path}: cannot read ({exc.strerror})") from None
-    if path.is_dir():
+    if stat.S_ISDIR(info.st_mode):
         raise StoreError(f"{path}: is a folder, not a store file")
     if info.st_size > CATCH_UP_AT_ONCE_BYTES:
         _sniff(path, info.st_size)
