@@ -112,10 +112,6 @@ class MainScreen(Screen[None]):
     def _query_changed(self, event: Input.Changed) -> None:
         self._show_results(event.value)
 
-    @on(Input.Submitted, "#query")
-    def _query_submitted(self) -> None:
-        self._set_reading(False)
-
     def _show_results(self, text: str) -> None:
         """Filter on every keystroke; a malformed query says what is wrong and where, and
         the last good result stays."""

@@ -18,7 +18,16 @@ class SearchBar(Horizontal):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "screen.clear_search", "Clear", show=False, id="search.clear"),
-        Binding("enter,down", "screen.focus_list", "Results", show=False, id="search.done"),
+        # Priority: taken before the input's own enter (which would post a message and move
+        # the focus only later), so keys typed straight after enter reach the list.
+        Binding(
+            "enter,down",
+            "screen.focus_list",
+            "Results",
+            show=False,
+            priority=True,
+            id="search.done",
+        ),
     ]
     """Enter or down goes to the results; escape clears the query."""
 
