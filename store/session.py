@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from store.article import Article
+from store.config import Config, load_config
 from store.entities import with_entities
 from store.errors import StoreError
 from store.index import SearchIndex
@@ -59,6 +60,8 @@ class Session:
     saved: SavedSearches
     needs_catch_up: bool = False
     rejects: list[Reject] = field(default_factory=list)
+    config: Config = field(default_factory=Config)
+    config_warning: str | None = None
 
     def search(self, query: Query, first: int | None = None) -> ResultRows:
         """The result of ``query``; with ``first``, possibly only its first ``first`` rows
@@ -121,8 +124,11 @@ def _both(first: Node, second: Node) -> Node:
 
 
 def open_session(cli_db: str | None) -> Session:
-    """The store, its index and reading state; raises ``StoreError`` with a one-line reason."""
-    return open_store_session(resolve_store(cli_db))
+    """The store, its index, reading state and the reader's config; raises ``StoreError``
+    with a one-line reason (a broken config only warns: ``config_warning``)."""
+    session = open_store_session(resolve_store(cli_db))
+    session.config, session.config_warning = load_config()
+    return session
 
 
 def open_store_session(path: Path) -> Session:

@@ -36,6 +36,8 @@ class NewsdeskApp(App[None]):
 
     def _startup_warnings(self) -> list[str]:
         warnings = []
+        if self.session.config_warning:
+            warnings.append(self.session.config_warning)
         rejects = self.session.rejects
         if rejects:
             first = rejects[0]
