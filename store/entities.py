@@ -22,11 +22,13 @@ from dataclasses import dataclass, replace
 from store import gazetteers
 from store.article import Article, Entity
 from store.entity_rules import (
+    CAPITAL,
+    CAPITALISED,
     CREDIT,
     DATE,
     FIGURE,
+    JOINER_GAPS,
     POSSESSIVE,
-    TOKEN,
     Context,
     context_kind,
     is_sentence_start,
@@ -105,7 +107,7 @@ def _entity(text: str, start: int, end: int, kind: str) -> Entity:
 
 
 def _named(text: str, taken: bytearray) -> Iterator[Entity]:
-    tokens = [_Token(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+    tokens = _tokens(text)
     parts = [part for run in _runs(text, tokens, taken) for part in _split(tokens, run)]
     for part in parts:
         if part.kind is None:
@@ -114,6 +116,26 @@ def _named(text: str, taken: bytearray) -> Iterator[Entity]:
     for part in parts:
         if part.kind:
             yield _span(text, tokens, part)
+
+
+def _tokens(text: str) -> list[_Token]:
+    """The capitalised words of ``text``, with the joiners ("of", "&", "de"...) that stand
+    alone between two of them: the only places a joiner can join a name."""
+    tokens: list[_Token] = []
+    find, match = CAPITAL.search, CAPITALISED.match
+    found = find(text)
+    while found is not None:
+        word = match(text, found.start())
+        if word is None:
+            found = find(text, found.start() + 1)
+            continue
+        if tokens:
+            gap = text[tokens[-1].end : word.start()]
+            if gap in JOINER_GAPS:
+                tokens.append(_Token(tokens[-1].end + 1, word.start() - 1, JOINER_GAPS[gap]))
+        tokens.append(_Token(word.start(), word.end(), word.group()))
+        found = find(text, word.end())
+    return tokens
 
 
 def _span(text: str, tokens: list[_Token], part: _Part) -> Entity:
