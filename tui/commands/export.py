@@ -51,9 +51,7 @@ def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("query", nargs="*", metavar="QUERY", help="the query (words join up)")
     parser.add_argument("--format", choices=FORMATS, default="md", help="output format (md)")
-    parser.add_argument(
-        "--output", metavar="FILE", help="write to FILE instead of standard output"
-    )
+    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
     parser.add_argument(
         "--limit", type=_positive, metavar="N", help="export at most N articles (default: all)"
     )
