@@ -69,12 +69,10 @@ def find_urls(text: str) -> list[UrlSpan]:
 def _trim(url: str) -> str:
     while url:
         last = url[-1]
-        if last in _TRAILING:
-            url = url[:-1]
-        elif last in _PAIRS and url.count(_PAIRS[last]) < url.count(last):
-            url = url[:-1]
-        else:
+        unbalanced = last in _PAIRS and url.count(_PAIRS[last]) < url.count(last)
+        if last not in _TRAILING and not unbalanced:
             break
+        url = url[:-1]
     return url
 
 
