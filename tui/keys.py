@@ -65,9 +65,9 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Links and export",
         (
             ("o", "open the article's link in the browser (http/https only)"),
-            ("y", "copy the article's link (through the terminal, also over SSH)"),
-            ("L", "every link in the article, numbered: 1-9 pick, o opens, y copies"),
-            ("x", "export to Markdown: the results, or the article being read"),
+            ("y", "copy the article's link (via the terminal, works over SSH)"),
+            ("L", "every link in the article, numbered, to open or copy"),
+            ("x", "export the results (or the article read) to Markdown"),
         ),
     ),
     (

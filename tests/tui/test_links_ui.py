@@ -65,8 +65,7 @@ def fake_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     record = tmp_path / "argv.json"
     script = tmp_path / "browser.py"
     script.write_text(
-        "import json, sys\n"
-        f"open({str(record)!r}, 'w').write(json.dumps(sys.argv[1:]))\n",
+        f"import json, sys\nopen({str(record)!r}, 'w').write(json.dumps(sys.argv[1:]))\n",
         encoding="utf-8",
     )
     browser = webbrowser.GenericBrowser([sys.executable, str(script), "%s"])
@@ -127,7 +126,9 @@ async def test_L_lists_numbered_links_and_acts_on_the_chosen_one(make_app, fake_
             "mailto:desk@example.com",
             "https://en.example.org/wiki/Pier_(3)",
         ]
-        prompts = [str(screen.query_one(OptionList).get_option_at_index(i).prompt) for i in range(4)]
+        prompts = [
+            str(screen.query_one(OptionList).get_option_at_index(i).prompt) for i in range(4)
+        ]
         assert prompts[1].startswith(" 2 https://port.example.org/notice")
         await pilot.press("3", "y")
         assert copied == ["mailto:desk@example.com"]
