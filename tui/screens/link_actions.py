@@ -27,6 +27,7 @@ from tui.widgets.article_view import ArticleView
 from tui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
+    from store.index.rows import ResultRows
     from store.query import Query
     from store.session import Session
 
@@ -43,6 +44,7 @@ class LinkActions(Screen[None]):
 
     session: Session
     search_query: Query
+    shown: ResultRows
 
     def current_article(self) -> Article | None:
         """The article in the detail pane, which is the one under the list's cursor."""
@@ -116,7 +118,7 @@ class LinkActions(Screen[None]):
             self._ask_path(ExportJob([article.to_document()], [], ""), article.title)
             return
         text = self.query_one(SearchBar).value.strip()
-        rowids = self.session.index.search(self.search_query)
+        rowids = self._result_rowids()
         if not rowids:
             self.notify("Nothing to export: no articles match", timeout=3)
             return
@@ -125,6 +127,13 @@ class LinkActions(Screen[None]):
             self._ask_path(ExportJob(_documents(self.session.index, rowids), [], title), text)
         else:
             self._ask_path(ExportJob([], rowids, title), text)
+
+    def _result_rowids(self) -> list[int]:
+        """The list's result as shown, in its order; all of it when only its first rows
+        are loaded (while typing)."""
+        if self.shown.complete:
+            return list(self.shown.rowids)
+        return self.session.index.search(self.search_query)
 
     def _ask_path(self, job: ExportJob, slug_from: str) -> None:
         def chosen(path: Path | None) -> None:

@@ -3,7 +3,8 @@
 Words the search matched are marked too. One entity can be selected (``w``/``b`` move the
 selection through the text); ``n``/``N`` jump between the mentions of the selected entity,
 counting "Katz" and "Israel Katz" as one person, or, with no entity selected, between the
-search's hits; ``a`` asks for every article that mentions the selected entity.
+search's hits; ``a`` asks for every article that mentions the selected entity. The link
+under the title and the URLs in the body are OSC 8 hyperlinks (http, https, mailto only).
 """
 
 from __future__ import annotations
