@@ -127,7 +127,7 @@ def safe_url(url: str, schemes: tuple[str, ...] = OPEN_SCHEMES) -> str:
     scheme = url.partition(":")[0].lower()
     if scheme not in schemes or scheme == url:
         shown = scheme if scheme != url and scheme.isalnum() else "this kind of"
-        raise UnsafeLink(f"{shown} links are not opened (only {'/'.join(schemes)})")
+        raise UnsafeLink(f"{shown} links are not allowed (only {'/'.join(schemes)})")
     if scheme == "mailto":
         return "mailto:" + quote(url.partition(":")[2], safe=_SAFE)
     return _normal_web_url(url)

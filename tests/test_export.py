@@ -269,3 +269,14 @@ def test_export_to_a_file_says_how_many(store: Path, tmp_path, capsys):
     assert status == 0 and out == f"3 article(s) exported to {target}\n"
     assert len(json.loads(target.read_text(encoding="utf-8"))) == 3
     assert len(open_store(store).articles) == 3
+
+
+@pytest.mark.parametrize("own", ["articles.json", "articles.state.json", "articles.index.sqlite"])
+def test_export_never_writes_over_the_store_itself(store: Path, capsys, own: str):
+    target = store.with_name(own)
+    before = target.read_bytes() if target.exists() else None
+    status, out, err = run(
+        capsys, "export", "--db", str(store), "--format", "json", "--output", str(target)
+    )
+    assert status == 2 and out == "" and "the store's own file" in err
+    assert (target.read_bytes() if target.exists() else None) == before

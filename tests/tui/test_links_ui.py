@@ -109,7 +109,7 @@ async def test_o_refuses_links_that_are_not_http(make_app, fake_browser, copied,
         await pilot.pause()
         refused = [m for m in messages(app) if m.startswith(("Not opened", "Not copied"))]
         assert len(refused) == 2, messages(app)
-        assert "links are not opened (only http/https" in refused[0]
+        assert "links are not allowed (only http/https)" in refused[0]
     assert not fake_browser.exists()
     assert copied == []
 
@@ -215,3 +215,35 @@ async def test_a_bad_link_is_not_a_hyperlink(make_app):
         output = "".join(strip.render(app.console) for strip in screen_strips(app))
     assert "javascript:alert(1)" in output  # shown as text
     assert "\x1b]8;id=" not in output  # and no link anywhere: file:// is not one either
+
+
+async def test_an_article_without_links_says_so(make_app, copied):
+    app = make_app(FIVE_ARTICLES)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("o", "y", "L")
+        assert isinstance(app.screen, MainScreen)
+        assert messages(app) == [
+            "This article has no link (L lists the links in its text)",
+            "This article has no link (L lists the links in its text)",
+            "No links in this article",
+        ]
+    assert copied == []
+
+
+async def test_the_palette_offers_the_link_and_export_commands(make_app, copied):
+    app = make_app(LINKED)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+
+        def prompts() -> list[str]:
+            options = app.screen.query_one(OptionList)
+            return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+        await pilot.press("ctrl+p", *"copy link")
+        await wait_until(pilot, lambda: any(p.startswith("Copy link\n") for p in prompts()))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: copied == ["https://example.com/harbour?a=1&b=2"])
+        for name in ("Open link", "Links", "Export to Markdown"):
+            await pilot.press("ctrl+p", *name)
+            wanted = f"{name}\n"
+            await wait_until(pilot, lambda w=wanted: any(p.startswith(w) for p in prompts()))
+            await pilot.press("escape")

@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store.errors import StoreError
-from store.export import FORMATS, export_documents, feeds_of, write_atomically
+from store.export import (
+    FORMATS,
+    check_not_store_file,
+    export_documents,
+    feeds_of,
+    write_atomically,
+)
 from store.query import QueryError, parse_query
 from tui.commands.output import EXIT_OK, fail, say
 from tui.commands.search import _caught_up_session, _positive
@@ -70,7 +76,9 @@ def run_export(args: argparse.Namespace) -> int:
         if args.output is None:
             sys.stdout.write(exported.text)
             return EXIT_OK
-        write_atomically(Path(args.output).expanduser(), exported.text)
+        target = Path(args.output).expanduser()
+        check_not_store_file(target, session.store_path)
+        write_atomically(target, exported.text)
     except StoreError as exc:
         return fail(str(exc))
     what = "feed(s)" if args.format == "opml" else "article(s)"

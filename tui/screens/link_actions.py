@@ -7,6 +7,7 @@ reaches the reader's own clipboard over SSH too.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from textual.screen import Screen
 
 from store.article import Article
 from store.errors import StoreError
-from store.export import export_documents, write_atomically
+from store.export import check_not_store_file, export_documents, write_atomically
 from store.index import SearchIndex
 from store.links import UnsafeLink, article_links, safe_url
 from tui.browser import open_in_browser
@@ -80,7 +81,10 @@ class LinkActions(Screen[None]):
     @work(thread=True, exclusive=True, group="browser")
     def _launch(self, url: str) -> None:
         launch = open_in_browser(url)
-        self.app.call_from_thread(self._launched, launch.opened, launch.message, launch.no_browser)
+        with suppress(RuntimeError):  # the app quit while the browser was starting
+            self.app.call_from_thread(
+                self._launched, launch.opened, launch.message, launch.no_browser
+            )
 
     def _launched(self, opened: bool, message: str, no_browser: bool) -> None:
         if opened:
@@ -147,6 +151,7 @@ class LinkActions(Screen[None]):
     def _write_export(self, path: Path, job: ExportJob) -> None:
         """Runs in a thread, reading the results on a connection of its own."""
         try:
+            check_not_store_file(path, self.session.store_path)
             documents = job.documents or self._read_documents(job.rowids)
             exported = export_documents(documents, "md", title=job.title)
             write_atomically(path, exported.text)

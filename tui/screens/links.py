@@ -34,7 +34,7 @@ class LinkListScreen(ModalScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,L", "dismiss(None)", "Close", id="links.close"),
+        Binding("escape,q,L", "dismiss(None)", "Close", id="links.close"),
         Binding("j", "move(1)", "Down", show=False, id="links.down"),
         Binding("k", "move(-1)", "Up", show=False, id="links.up"),
         Binding("o", "open", "Open", id="links.open"),
