@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import webbrowser
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from textual.widgets import Input, OptionList
 from tui_support import FIVE_ARTICLES, article_view, main_screen, screen_strips, wait_until
 
 from store.article import Article
-from tui.screens.export import ExportScreen
+from tui.screens.export import ExportScreen, default_export_path, display_path
 from tui.screens.links import LinkListScreen
 from tui.screens.main import MainScreen
 
@@ -247,3 +248,20 @@ async def test_the_palette_offers_the_link_and_export_commands(make_app, copied)
             wanted = f"{name}\n"
             await wait_until(pilot, lambda w=wanted: any(p.startswith(w) for p in prompts()))
             await pilot.press("escape")
+
+
+def test_the_default_export_path_is_dated_slugged_and_free(tmp_path):
+    today = date(2025, 3, 5)
+    first = default_export_path('place:"Tel Aviv" -is:read', tmp_path, today)
+    assert first == tmp_path / "newsdesk-place-tel-aviv-is-read-20250305.md"
+    first.write_text("taken", encoding="utf-8")
+    assert default_export_path('place:"Tel Aviv" -is:read', tmp_path, today).name == (
+        "newsdesk-place-tel-aviv-is-read-20250305-2.md"
+    )
+    assert default_export_path("", tmp_path, today).name == "newsdesk-20250305.md"
+    assert default_export_path("../../etc/passwd", tmp_path, today).parent == tmp_path
+
+
+def test_display_path_shows_home_as_tilde():
+    assert display_path(Path.home() / "a" / "b.md") == "~/a/b.md"
+    assert display_path(Path("/srv/x.md")) == "/srv/x.md"
