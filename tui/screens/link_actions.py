@@ -1,6 +1,6 @@
 """The main screen's link and export keys: ``o`` open, ``y`` copy, ``L`` link list, ``x`` export.
 
-A mixin, so the main screen only lists the bindings. Opening runs in a thread worker (a
+A base class of the main screen, which only lists the bindings. Opening runs in a thread worker (a
 browser command may take a moment); copying goes through the terminal (OSC 52), so it
 reaches the reader's own clipboard over SSH too.
 """
