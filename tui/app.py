@@ -83,4 +83,18 @@ class NewsdeskApp(App[None]):
                 "Open a saved search; unread counts (v)",
                 screen.action_saved_searches,
             )
+            yield from _link_commands(screen)
         yield SystemCommand("Keys", "Show every key (?)", self.action_help)
+
+
+def _link_commands(screen: MainScreen) -> Iterable[SystemCommand]:
+    yield SystemCommand(
+        "Open link", "Open the article's link in the browser (o)", screen.action_open_link
+    )
+    yield SystemCommand(
+        "Copy link", "Copy the article's link to the clipboard (y)", screen.action_copy_link
+    )
+    yield SystemCommand("Links", "Every link in the article, numbered (L)", screen.action_link_list)
+    yield SystemCommand(
+        "Export to Markdown", "The results, or the article being read (x)", screen.action_export
+    )

@@ -10,7 +10,7 @@ from store.errors import StoreError
 from store.paths import DB_ENV
 from store.session import open_session
 from tui import __version__
-from tui.commands import entities, feeds, ingest, search
+from tui.commands import entities, export, feeds, ingest, search
 from tui.commands.output import EXIT_OK, EXIT_UNUSABLE, fail
 
 
@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     feeds.add_parsers(commands, parent)
     entities.add_parser(commands, parent)
     search.add_parser(commands, parent)
+    export.add_parser(commands, parent)
     return parser
 
 

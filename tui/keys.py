@@ -62,6 +62,15 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
+        "Links and export",
+        (
+            ("o", "open the article's link in the browser (http/https only)"),
+            ("y", "copy the article's link (via the terminal, works over SSH)"),
+            ("L", "every link in the article, numbered, to open or copy"),
+            ("x", "export the results (or the article read) to Markdown"),
+        ),
+    ),
+    (
         "Feeds",
         (("R", "fetch every subscribed feed in the background"),),
     ),

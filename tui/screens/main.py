@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
@@ -26,6 +25,7 @@ from store.query.highlight import Span, hit_spans
 from store.query.nodes import Text, positive_texts
 from store.saved import SavedSearch
 from store.session import Session
+from tui.screens.link_actions import LINK_BINDINGS, LinkActions
 from tui.screens.saved import QUICK_KEYS, SavedSearchesScreen, SaveSearchScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
@@ -43,7 +43,7 @@ FACET_SAMPLE = 2_000
 """Entity facets count the newest this many results."""
 
 
-class MainScreen(Screen[None]):
+class MainScreen(LinkActions):
     """Routes messages between the panes; the panes never talk to each other."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -61,6 +61,7 @@ class MainScreen(Screen[None]):
             Binding(str(n), f"open_saved({n})", show=False, id=f"main.open_saved_{n}")
             for n in range(1, QUICK_KEYS + 1)
         ),
+        *LINK_BINDINGS,
     ]
     """Keys that act on the current article wherever the focus is."""
 

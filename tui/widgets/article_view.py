@@ -3,7 +3,8 @@
 Words the search matched are marked too. One entity can be selected (``w``/``b`` move the
 selection through the text); ``n``/``N`` jump between the mentions of the selected entity,
 counting "Katz" and "Israel Katz" as one person, or, with no entity selected, between the
-search's hits; ``a`` asks for every article that mentions the selected entity.
+search's hits; ``a`` asks for every article that mentions the selected entity. The link
+under the title and the URLs in the body are OSC 8 hyperlinks (http, https, mailto only).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from textual.widgets import Static
 from store.article import ENTITY_KINDS, Article, Entity
 from store.entities import extract_entities
 from store.entity_index import canonical_names
+from store.links import find_urls, hyperlink_target
 from store.query.highlight import Span, hit_spans
 from store.query.nodes import Text as Term
 from store.sanitize import clean_line, clean_text
@@ -191,7 +193,10 @@ class ArticleView(VerticalScroll, can_focus=True):
         if meta:
             text.append("\n" + meta, style=self._style("article-view--meta"))
         if article.url:
-            text.append("\n" + clean_line(article.url), style=self._style("article-view--meta"))
+            url = clean_line(article.url)
+            text.append("\n" + url, style=self._style("article-view--meta"))
+            if target := hyperlink_target(url):
+                text.stylize(Style(link=target), len(text) - len(url), len(text))
         if article.tags:
             tags = " ".join(f"#{clean_line(tag)}" for tag in article.tags)
             text.append("\n" + tags, style=self._style("article-view--meta"))
@@ -222,6 +227,7 @@ class ArticleView(VerticalScroll, can_focus=True):
             text.stylize(self._style("article-view--current-hit"), start, end)
         if (chosen := self.selected_entity) is not None:
             text.stylize(self._style("article-view--selected"), chosen.start, chosen.end)
+        _link_urls(text, self._body)
         return text
 
     def _scroll_to_selection(self) -> None:
@@ -282,3 +288,10 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def action_toggle_highlight(self) -> None:
         self.highlight = not self.highlight
+
+
+def _link_urls(text: Text, body: str) -> None:
+    """Make the body's URLs OSC 8 hyperlinks (http, https and mailto only)."""
+    for span in find_urls(body):
+        if target := hyperlink_target(span.url):
+            text.stylize(Style(link=target, underline=True), span.start, span.end)

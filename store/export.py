@@ -1,0 +1,193 @@
+"""Exporting articles: Markdown to read, JSON / JSON Lines to re-import, OPML of their feeds.
+
+JSON and JSON Lines hold the stored documents as they are (the store's schema, entities
+included), so ``newsdesk import`` of an export gives back the same articles. Markdown is for
+people: the article text is escaped where it would otherwise turn into structure (a body
+line starting with ``#`` is not a heading, ``<b>`` is not HTML). OPML lists the
+subscriptions the articles came from: a feed counts when its title is an article's source,
+or its host is the host of an article's link; articles imported from files have none.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+
+from store.article import Article, article_from_document
+from store.errors import StoreError
+from store.ingest.subscriptions import Feed, export_opml
+from store.links import UnsafeLink, safe_url
+from store.sanitize import clean_line, clean_text
+
+FORMATS = ("md", "json", "jsonl", "opml")
+_LINE_START = re.compile(r"^(\s{0,3})([#>+\-*=|]|\d+[.)]|`{3,}|~{3,})")
+_INLINE = re.compile(r"([\\`*_\[\]<>])")
+_HOST_PREFIXES = ("www.", "feeds.", "feed.", "rss.")
+
+
+def to_json(documents: Sequence[Mapping[str, Any]]) -> str:
+    """A JSON array of stored documents, one per line, as ``newsdesk import`` reads it."""
+    if not documents:
+        return "[]\n"
+    lines = (orjson.dumps(dict(doc)).decode("utf-8") for doc in documents)
+    return "[\n" + ",\n".join(lines) + "\n]\n"
+
+
+def to_jsonl(documents: Iterable[Mapping[str, Any]]) -> str:
+    return "".join(orjson.dumps(dict(doc)).decode("utf-8") + "\n" for doc in documents)
+
+
+def to_markdown(articles: Sequence[Article], title: str = "") -> str:
+    """A readable Markdown document: one section per article."""
+    parts = [f"# {escape_inline(title)}\n"] if title else []
+    parts += [_article_markdown(article, 2 if title else 1) for article in articles]
+    return "\n".join(parts)
+
+
+def _article_markdown(article: Article, level: int) -> str:
+    heading = escape_inline(clean_line(article.title)) or "(untitled)"
+    url = _markdown_url(article.url)
+    lines = ["#" * level + " " + (f"[{heading}]({url})" if url else heading), ""]
+    meta = " · ".join(
+        escape_inline(part)
+        for part in (clean_line(article.source), clean_line(article.author), article.date)
+        if part
+    )
+    if meta:
+        lines += [meta, ""]
+    if article.tags:
+        lines += [" ".join(f"`#{clean_line(tag).replace('`', '')}`" for tag in article.tags), ""]
+    for paragraph in clean_text(article.body or article.summary).split("\n\n"):
+        if paragraph.strip():
+            lines += [escape_paragraph(paragraph), ""]
+    return "\n".join(lines)
+
+
+def _markdown_url(url: str) -> str:
+    """A link target that cannot end the ``(...)`` early; none for other schemes."""
+    try:
+        target = safe_url(clean_line(url))
+    except UnsafeLink:
+        return ""
+    return target.replace("(", "%28").replace(")", "%29")
+
+
+def escape_inline(text: str) -> str:
+    """Text that stays text inside a Markdown line (no emphasis, code, links or HTML)."""
+    return _INLINE.sub(r"\\\1", text)
+
+
+def escape_paragraph(paragraph: str) -> str:
+    """A paragraph of article text, each line kept from starting a heading, quote, list,
+    table, rule or code fence."""
+    lines = []
+    for line in paragraph.split("\n"):
+        line = escape_inline(line.rstrip())
+        lines.append(_LINE_START.sub(_escape_start, line, count=1))
+    return "  \n".join(lines)
+
+
+def _escape_start(match: re.Match[str]) -> str:
+    indent, mark = match.group(1), match.group(2)
+    if mark[0].isdigit():
+        return indent + mark[:-1] + "\\" + mark[-1]
+    return indent + "\\" + mark
+
+
+def articles_of(documents: Iterable[Mapping[str, Any]]) -> list[Article]:
+    """The documents that are valid articles (the index only holds valid ones)."""
+    return [article_from_document(doc) for doc in documents]
+
+
+def feeds_of(documents: Iterable[Mapping[str, Any]], feeds: Sequence[Feed]) -> list[Feed]:
+    """The subscriptions the documents came from, in subscription order."""
+    sources, hosts = set(), set()
+    for doc in documents:
+        sources.add(clean_line(str(doc.get("source") or "")).casefold())
+        hosts.add(_host(str(doc.get("url") or "")))
+    sources.discard("")
+    hosts.discard("")
+    return [
+        feed
+        for feed in feeds
+        if clean_line(feed.title).casefold() in sources or _host(feed.url) in hosts
+    ]
+
+
+def _host(url: str) -> str:
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    for prefix in _HOST_PREFIXES:
+        host = host.removeprefix(prefix)
+    return host
+
+
+def to_opml(feeds: Sequence[Feed]) -> str:
+    return export_opml(list(feeds))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (temp file beside it, then replace),
+    so a failure leaves neither a half file nor a stray temp file."""
+    folder = path.parent
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temp, 0o644)  # mkstemp's 0o600 is for secrets, not for a document
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise StoreError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """An export's text and how many items (articles, or feeds for OPML) it holds."""
+
+    text: str
+    count: int
+
+
+def export_documents(
+    documents: Sequence[Mapping[str, Any]],
+    fmt: str,
+    feeds: Sequence[Feed] = (),
+    title: str = "",
+) -> Exported:
+    """``documents`` in format ``fmt`` (one of ``FORMATS``); OPML lists ``feeds`` (the
+    caller picks them: ``feeds_of`` the documents, or every subscription)."""
+    if fmt == "md":
+        return Exported(to_markdown(articles_of(documents), title), len(documents))
+    if fmt == "json":
+        return Exported(to_json(documents), len(documents))
+    if fmt == "jsonl":
+        return Exported(to_jsonl(documents), len(documents))
+    if fmt == "opml":
+        return Exported(to_opml(feeds), len(feeds))
+    raise ValueError(f"unknown export format: {fmt}")
+
+
+def check_not_store_file(target: Path, store_path: Path) -> None:
+    """Refuse to export over the store, its reading state or its index (``StoreError``)."""
+    from store.index.schema import index_path_for
+    from store.paths import state_path_for
+
+    own = {store_path, state_path_for(store_path), index_path_for(store_path)}
+    if target.resolve() in {path.resolve() for path in own}:
+        raise StoreError(f"{target}: is the store's own file; export to another file")
