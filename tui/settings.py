@@ -1,0 +1,143 @@
+"""The parts of the config only the app can check: theme names and key-binding ids.
+
+``store/config.py`` reads the file without knowing Textual; here the theme is checked against
+the themes Textual has and each key remap against the app's binding ids and Textual's key
+names. What does not fit is reported in one line and left at its default; the rest applies.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from textual.keys import _normalize_key_list
+
+from store.config import Config, config_path
+from store.sanitize import clean_line
+from tui.bindings import BindingInfo, app_bindings, unknown_key
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.binding import Binding
+
+DEFAULT_THEME = Config().theme
+THEMES_NAMED = 5
+"""How many theme names an unknown-theme warning suggests."""
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """What the app applies: a theme (``None``: the default), a keymap, and the problems."""
+
+    theme: str | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
+    theme_problems: tuple[str, ...] = ()
+    key_problems: tuple[str, ...] = ()
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return self.theme_problems + self.key_problems
+
+    def warning(self) -> str | None:
+        """The problems as one line: the first, and how many more."""
+        if not self.problems:
+            return None
+        more = len(self.problems) - 1
+        return self.problems[0] + (f" (and {more} more: newsdesk config show)" if more else "")
+
+
+def check_settings(
+    config: Config, themes: Collection[str], bindings: dict[str, BindingInfo] | None = None
+) -> AppSettings:
+    """The theme and key remaps of ``config`` that this app can use, and what it cannot."""
+    bindings = app_bindings() if bindings is None else bindings
+    theme_problems: list[str] = []
+    key_problems: list[str] = []
+    theme = _theme(config.theme, themes, theme_problems)
+    keymap = _keymap(config.keys, bindings, key_problems)
+    where = f"config {config_path()}: "
+    return AppSettings(
+        theme,
+        keymap,
+        tuple(where + line for line in theme_problems),
+        tuple(where + line for line in key_problems),
+    )
+
+
+def _theme(name: str, themes: Collection[str], problems: list[str]) -> str | None:
+    if name in themes:
+        return name
+    some = [theme for theme in sorted(themes) if theme.startswith("textual-")]
+    some += [theme for theme in sorted(themes) if theme not in some]
+    problems.append(
+        f"theme {_shown(name)} is unknown{_guess(name, themes)}; using {DEFAULT_THEME} "
+        f"(themes: {', '.join(some[:THEMES_NAMED])}, …: newsdesk config themes)"
+    )
+    return None
+
+
+def _keymap(
+    remaps: Mapping[str, str], bindings: dict[str, BindingInfo], problems: list[str]
+) -> dict[str, str]:
+    keymap: dict[str, str] = {}
+    for binding_id, keys in remaps.items():
+        if binding_id not in bindings:
+            problems.append(
+                f"keys: no binding has the id {_shown(binding_id)}"
+                f"{_guess(binding_id, bindings)}, ignored; newsdesk config keys lists the ids"
+            )
+        elif (bad := unknown_key(keys)) is not None:
+            lower = "" if unknown_key(bad.lower()) else f" (did you mean {bad.lower()!r}?)"
+            problems.append(
+                f"keys.{binding_id}: {_shown(bad)} is not a key name{lower}, so that binding "
+                "keeps its keys (key names: ctrl+n, f5, pageup, question_mark)"
+            )
+        else:
+            keymap[binding_id] = keys
+    return keymap
+
+
+def remap_rows(keymap: dict[str, str], bindings: dict[str, BindingInfo]) -> list[tuple[str, str]]:
+    """Help-screen rows for the remapped keys: (keys, what it does, and its default keys)."""
+    rows = []
+    for binding_id, keys in keymap.items():
+        info = bindings[binding_id]
+        rows.append((keys, f"{info.description} ({binding_id}; default {info.keys})"))
+    return rows
+
+
+def _shown(value: str) -> str:
+    shown = clean_line(repr(value))
+    return shown if len(shown) <= 40 else shown[:39] + "…"
+
+
+def _guess(value: str, choices: Collection[str]) -> str:
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def apply_settings(app: App[Any], config: Config) -> AppSettings:
+    """Set the theme and keymap of ``config`` on ``app``; what could not be used is returned."""
+    settings = check_settings(config, app.available_themes)
+    if settings.theme is not None:
+        app.theme = settings.theme
+    if settings.keymap:
+        app.set_keymap(settings.keymap)
+    return settings
+
+
+def clash_messages(clashed: Collection[Binding], keymap: Mapping[str, str]) -> list[str]:
+    """One line per binding that lost a key to a remap."""
+    messages = []
+    for binding in clashed:
+        winners = [
+            bid
+            for bid, keys in keymap.items()
+            if binding.key in _normalize_key_list(keys).split(",")
+        ]
+        winner = winners[0] if winners else "a remapped binding"
+        loser = binding.id or binding.action
+        messages.append(f"config: keys: {binding.key} now does {winner} instead of {loser}")
+    return sorted(messages)
