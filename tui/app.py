@@ -7,14 +7,13 @@ from typing import ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.dom import DOMNode
 from textual.screen import Screen
 
 from store.session import Session
 from tui.bindings import app_bindings
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
-from tui.settings import AppSettings, apply_settings, clash_messages, remap_rows
+from tui.settings import AppSettings, apply_settings, remap_rows
 
 
 class NewsdeskApp(App[None]):
@@ -32,7 +31,6 @@ class NewsdeskApp(App[None]):
         super().__init__()
         self.session = session
         self.settings = AppSettings()
-        self._clashes_told: set[str] = set()
 
     def on_mount(self) -> None:
         self.settings = apply_settings(self, self.session.config)
@@ -61,13 +59,6 @@ class NewsdeskApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(remap_rows(self.settings.keymap, app_bindings())))
-
-    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
-        """A remapped key that another binding had: say so once; the remap wins."""
-        for message in clash_messages(clashed_bindings, self.settings.keymap):
-            if message not in self._clashes_told:
-                self._clashes_told.add(message)
-                self.notify(message, severity="warning", timeout=8, markup=False)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

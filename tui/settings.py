@@ -20,7 +20,6 @@ from tui.bindings import BindingInfo, app_bindings, unknown_key
 
 if TYPE_CHECKING:
     from textual.app import App
-    from textual.binding import Binding
 
 DEFAULT_THEME = Config().theme
 THEMES_NAMED = 5
@@ -57,6 +56,7 @@ def check_settings(
     key_problems: list[str] = []
     theme = _theme(config.theme, themes, theme_problems)
     keymap = _keymap(config.keys, bindings, key_problems)
+    key_problems.extend(_clashes(keymap, bindings))
     where = f"config {config_path()}: "
     return AppSettings(
         theme,
@@ -99,6 +99,25 @@ def _keymap(
     return keymap
 
 
+def _clashes(keymap: Mapping[str, str], bindings: dict[str, BindingInfo]) -> list[str]:
+    """A remapped key another binding of the same widget or screen had: the remap wins."""
+    found = []
+    for binding_id, keys in keymap.items():
+        owner = bindings[binding_id].owner
+        for other in bindings.values():
+            if other.owner != owner or other.id == binding_id:
+                continue
+            others = set(_keys(keymap.get(other.id, other.keys)))
+            for key in _keys(keys):
+                if key in others:
+                    found.append(f"keys: {key} now does {binding_id} instead of {other.id}")
+    return found
+
+
+def _keys(keys: str) -> list[str]:
+    return _normalize_key_list(keys).split(",")
+
+
 def remap_rows(keymap: dict[str, str], bindings: dict[str, BindingInfo]) -> list[tuple[str, str]]:
     """Help-screen rows for the remapped keys: (keys, what it does, and its default keys)."""
     rows = []
@@ -126,18 +145,3 @@ def apply_settings(app: App[Any], config: Config) -> AppSettings:
     if settings.keymap:
         app.set_keymap(settings.keymap)
     return settings
-
-
-def clash_messages(clashed: Collection[Binding], keymap: Mapping[str, str]) -> list[str]:
-    """One line per binding that lost a key to a remap."""
-    messages = []
-    for binding in clashed:
-        winners = [
-            bid
-            for bid, keys in keymap.items()
-            if binding.key in _normalize_key_list(keys).split(",")
-        ]
-        winner = winners[0] if winners else "a remapped binding"
-        loser = binding.id or binding.action
-        messages.append(f"config: keys: {binding.key} now does {winner} instead of {loser}")
-    return sorted(messages)
