@@ -164,7 +164,7 @@ def _syntax_problem(message: str, text: str) -> Problem:
     if match is None:
         return Problem(f"not valid TOML ({message}); every setting is at its default")
     what = match["what"][:1].lower() + match["what"][1:]
-    line = int(match["line"]) if match["line"] else max(1, text.count("\n") + 1)
+    line = int(match["line"]) if match["line"] else max(1, len(text.rstrip().splitlines()))
     column = f"column {match['col']}, " if match["col"] else "at the end, "
     return Problem(f"not valid TOML ({column}{what}); every setting is at its default", line)
 

@@ -91,7 +91,10 @@ def run_init(args: argparse.Namespace) -> int:
     ]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8") as file:
+    except OSError as exc:  # FileExistsError too: a file where the folder should be
+        return fail(f"{path}: cannot write the config ({exc.strerror or exc})")
+    try:
+        with path.open("x", encoding="utf-8") as file:  # "x": never overwrite
             file.write(render_config(Config(), header, commented=True))
     except FileExistsError:
         return fail(f"{path} already exists; not overwritten (newsdesk config show prints it)")
