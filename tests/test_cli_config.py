@@ -146,3 +146,33 @@ def test_a_broken_config_never_stops_a_command(config_file: Path, tmp_store: Pat
     config_file.write_text("theme = \n", encoding="utf-8")
     assert main(["search", "--db", str(tmp_store), "israel"]) == 0
     assert capsys.readouterr().out.strip()
+
+
+def _readme_configuration() -> str:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    return readme[readme.index("## Configuration") : readme.index("## Safety")]
+
+
+def test_the_readme_example_config_is_used_in_full(config_file: Path, capsys) -> None:
+    import re
+
+    example = re.search(r"```toml\n(.*?)```", _readme_configuration(), re.S)
+    assert example is not None
+    config_file.parent.mkdir()
+    config_file.write_text(example[1], encoding="utf-8")
+    assert main(["config", "show"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_the_binding_ids_the_readme_names_exist() -> None:
+    import re
+
+    from tui.bindings import app_bindings
+
+    named = set(
+        re.findall(
+            r"`((?:app|main|list|view|search|facets|help|saved?)\.[a-z_0-9]+)`",
+            _readme_configuration(),
+        )
+    )
+    assert named and named <= set(app_bindings())
