@@ -140,7 +140,8 @@ def _guess(value: str, choices: Collection[str]) -> str:
 def apply_settings(app: App[Any], config: Config) -> AppSettings:
     """Set the theme and keymap of ``config`` on ``app``; what could not be used is returned."""
     settings = check_settings(config, app.available_themes)
-    if settings.theme is not None:
+    # The default theme leaves Textual's own (which honours TEXTUAL_THEME) as it is.
+    if settings.theme is not None and settings.theme != DEFAULT_THEME:
         app.theme = settings.theme
     if settings.keymap:
         app.set_keymap(settings.keymap)
