@@ -90,9 +90,22 @@ class ConfigReport:
         """One line for the app: the first problem and how many more there are."""
         if not self.problems:
             return None
-        more = len(self.problems) - 1
-        suffix = f" (and {more} more: newsdesk config show)" if more else ""
-        return problem_line(self.path, self.problems[0]) + suffix
+        return summary(problem_line(self.path, self.problems[0]), len(self.problems) - 1)
+
+
+_MORE = re.compile(r" \(and (\d+) more: newsdesk config show\)$")
+
+
+def summary(first: str, more: int) -> str:
+    """One line: the first problem, and how many more ``newsdesk config show`` lists."""
+    return first + (f" (and {more} more: newsdesk config show)" if more else "")
+
+
+def with_more(warning: str, extra: int) -> str:
+    """A one-line ``warning`` from ``summary`` counting ``extra`` problems more."""
+    match = _MORE.search(warning)
+    first = warning[: match.start()] if match else warning
+    return summary(first, (int(match[1]) if match else 0) + extra)
 
 
 def problem_line(path: Path, problem: Problem) -> str:

@@ -17,6 +17,7 @@ from store.config import (
     load_config,
     parse_config,
     read_config,
+    with_more,
 )
 from store.config_toml import render_config
 
@@ -221,3 +222,11 @@ def test_the_commented_file_is_valid_toml_setting_nothing() -> None:
     for name in ("theme", "auto_mark_read", "default_sort", "group_by", "show_read", "keys"):
         assert name in text
     assert all(kind in text for kind in ENTITY_KINDS)
+
+
+def test_more_problems_found_later_extend_the_count() -> None:
+    assert with_more("config f: a", 2) == "config f: a (and 2 more: newsdesk config show)"
+    assert with_more("config f: a (and 2 more: newsdesk config show)", 1) == (
+        "config f: a (and 3 more: newsdesk config show)"
+    )
+    assert with_more("config f: a", 0) == "config f: a"

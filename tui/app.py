@@ -40,9 +40,7 @@ class NewsdeskApp(App[None]):
 
     def _startup_warnings(self) -> list[str]:
         warnings = []
-        if self.session.config_warning:
-            warnings.append(self.session.config_warning)
-        if warning := self.settings.warning():
+        if warning := self.settings.warning(self.session.config_warning):
             warnings.append(warning)
         rejects = self.session.rejects
         if rejects:

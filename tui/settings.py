@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.keys import _normalize_key_list
 
-from store.config import Config, config_path
+from store.config import Config, config_path, summary, with_more
 from store.sanitize import clean_line
 from tui.bindings import BindingInfo, app_bindings, unknown_key
 
@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from textual.app import App
 
 DEFAULT_THEME = Config().theme
-THEMES_NAMED = 5
-"""How many theme names an unknown-theme warning suggests."""
+WELL_KNOWN_THEMES = ("textual-light", "nord", "gruvbox", "dracula")
+"""What an unknown-theme warning suggests."""
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,14 @@ class AppSettings:
     def problems(self) -> tuple[str, ...]:
         return self.theme_problems + self.key_problems
 
-    def warning(self) -> str | None:
-        """The problems as one line: the first, and how many more."""
+    def warning(self, file_warning: str | None = None) -> str | None:
+        """These problems and the file's (``load_config``'s warning) as one line: the first,
+        and how many more there are."""
+        if file_warning is not None:
+            return with_more(file_warning, len(self.problems))
         if not self.problems:
             return None
-        more = len(self.problems) - 1
-        return self.problems[0] + (f" (and {more} more: newsdesk config show)" if more else "")
+        return summary(self.problems[0], len(self.problems) - 1)
 
 
 def check_settings(
@@ -69,11 +71,10 @@ def check_settings(
 def _theme(name: str, themes: Collection[str], problems: list[str]) -> str | None:
     if name in themes:
         return name
-    some = [theme for theme in sorted(themes) if theme.startswith("textual-")]
-    some += [theme for theme in sorted(themes) if theme not in some]
+    some = [theme for theme in WELL_KNOWN_THEMES if theme in themes and theme != DEFAULT_THEME]
     problems.append(
-        f"theme {_shown(name)} is unknown{_guess(name, themes)}; using {DEFAULT_THEME} "
-        f"(themes: {', '.join(some[:THEMES_NAMED])}, …: newsdesk config themes)"
+        f"theme {_shown(name)} is unknown{_guess(name, themes)}, using {DEFAULT_THEME}; "
+        f"themes include {', '.join(some)} (newsdesk config themes)"
     )
     return None
 

@@ -186,6 +186,14 @@ async def test_a_broken_config_warns_in_one_line_and_the_app_works(
         assert app.theme == "textual-dark"
 
 
+async def test_file_and_app_problems_make_one_line(configured_app: ConfiguredApp) -> None:
+    app = configured_app('bogus = 1\ntheme = "nrod"\n[keys]\nno.such = "x"\n')
+    async with app.run_test(size=WIDE, notifications=True):
+        [warning] = messages(app)
+        assert "unknown setting 'bogus'" in warning
+        assert warning.endswith("(and 2 more: newsdesk config show)")
+
+
 async def test_a_config_that_cannot_be_read_warns(
     configured_app: ConfiguredApp, tmp_path: Path
 ) -> None:
