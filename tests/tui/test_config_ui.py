@@ -97,6 +97,7 @@ async def test_a_remap_replaces_the_default_keys(configured_app: ConfiguredApp) 
         assert not state.is_starred(FIVE_ARTICLES[0].id)
         await pilot.press("f")
         assert state.is_starred(FIVE_ARTICLES[0].id)
+        assert "f Star" in screen_text(app)  # the footer shows the remapped key
 
 
 async def test_unknown_binding_ids_and_key_names_warn_and_the_valid_remaps_apply(
