@@ -208,12 +208,26 @@ class _Reader:
             "keys": self._keys,
         }
         values: dict[str, Any] = {}
-        for name, read in readers.items():
+        for name in SETTINGS:
             if name in data:
-                value = read(data[name])
+                read = readers.get(name)
+                value = read(data[name]) if read else self._like_default(name, data[name])
                 if value is not None:
                     values[name] = value
         return Config(**values)
+
+    def _like_default(self, name: str, value: Any) -> Any:
+        """A setting without a reader of its own: a value of its default's kind."""
+        default = getattr(Config(), name)
+        if isinstance(default, bool):
+            return self._bool(name, value)
+        if isinstance(default, tuple) and isinstance(value, list):
+            return tuple(value)
+        if isinstance(value, type(default)) and not isinstance(value, bool):
+            return value
+        kinds = {int: "a whole number", float: "a number", str: "text", tuple: "a list"}
+        self._wrong(name, kinds.get(type(default), type(default).__name__), value)
+        return None
 
     def _default(self, name: str) -> str:
         value = getattr(Config(), name)

@@ -39,7 +39,7 @@ def render_config(config: Config, header: Iterable[str] = (), commented: bool = 
     for name in SETTINGS:
         if name == "keys":
             continue
-        lines.append(f"# {NOTES[name]}")
+        lines.append(f"# {NOTES.get(name, name)}")
         lines.append(f"{lead}{name} = {_value(getattr(config, name))}")
         lines.append("")
     lines.append(f"# {NOTES['keys']}")
@@ -56,6 +56,8 @@ def _value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return _string(value)
+    if isinstance(value, int | float):
+        return repr(value)
     return "[" + ", ".join(_string(str(item)) for item in value) + "]"
 
 

@@ -230,3 +230,24 @@ def test_more_problems_found_later_extend_the_count() -> None:
         "config f: a (and 3 more: newsdesk config show)"
     )
     assert with_more("config f: a", 0) == "config f: a"
+
+
+def test_a_setting_added_without_a_reader_of_its_own_is_read_by_its_defaults_kind(
+    monkeypatch,
+) -> None:
+    import dataclasses
+
+    import store.config
+
+    wider = dataclasses.make_dataclass(
+        "Wider",
+        [("page_size", int, dataclasses.field(default=50)), ("tags", tuple, ())],
+        bases=(Config,),
+        frozen=True,
+    )
+    monkeypatch.setattr(store.config, "Config", wider)
+    monkeypatch.setattr(store.config, "SETTINGS", tuple(f.name for f in dataclasses.fields(wider)))
+    config, problems = check_config("page_size = 20\ntags = ['a']\n")
+    assert (config.page_size, config.tags, problems) == (20, ("a",), [])
+    [problem] = problems_of("page_size = 'x'\n")
+    assert problem == "line 1: page_size must be a whole number, not 'x'; using 50"
