@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Static
-from tui_support import FIVE_ARTICLES, article_list, article_view, screen_text
+from tui_support import FIVE_ARTICLES, article_list, article_view, screen_text, wait_until
 
 from store.article import Article, Entity
 from store.library import create_store
@@ -152,6 +152,25 @@ async def test_entity_kinds_limit_the_highlighting_and_the_legend(
         assert "organisation" not in legend and "date" not in legend
         await pilot.press("w", "w")
         assert view.selected_entity is not None and view.selected_entity.text == "Berlin"
+
+
+async def test_entity_kinds_limit_entities_extracted_on_display(
+    configured_app: ConfiguredApp,
+) -> None:
+    plain = Article(
+        id="plain",
+        title="Talks resume",
+        body="On Monday, officials of the ministry met in Geneva.",
+        source="Wire",
+        published="2025-02-20T10:00:00+00:00",
+    )
+    app = configured_app('entity_kinds = ["place"]\n', (plain,))
+    async with app.run_test(size=WIDE) as pilot:
+        view = article_view(app)
+        await wait_until(pilot, lambda: bool(view.entities))
+        assert {entity.kind for entity in view.entities} == {"place"}
+        await pilot.press("tab", "w")
+        assert view.selected_name() == "Geneva"
 
 
 async def test_no_entity_kinds_highlights_nothing(configured_app: ConfiguredApp) -> None:

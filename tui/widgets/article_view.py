@@ -155,7 +155,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._extracted[article_id] = entities
         if self.article is not None and self.article.id == article_id:
             self.entities = self._shown_kinds(entities)
-            self._names = canonical_names(entities)
+            self._names = canonical_names(self.entities)
             self._render_body()
 
     @property
