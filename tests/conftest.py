@@ -20,6 +20,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = REPO_ROOT / "seeds" / "000_400443abfab150ff.txt"
 
 
+@pytest.fixture(autouse=True)
+def _no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """No test reads the real user's config file: ``NEWSDESK_CONFIG`` names one that does not
+    exist (a test that wants a config sets its own)."""
+    missing = tmp_path_factory.getbasetemp() / "no-config" / "config.toml"
+    monkeypatch.setenv("NEWSDESK_CONFIG", str(missing))
+
+
 @pytest.fixture
 def seed_path() -> Path:
     """The real seed article shipped in the repository's ``seeds/`` folder."""

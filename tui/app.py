@@ -10,8 +10,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from store.session import Session
+from tui.bindings import app_bindings
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
+from tui.settings import AppSettings, apply_settings, remap_rows
 
 
 class NewsdeskApp(App[None]):
@@ -28,16 +30,18 @@ class NewsdeskApp(App[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self.settings = AppSettings()
 
     def on_mount(self) -> None:
+        self.settings = apply_settings(self, self.session.config)
         self.push_screen(MainScreen(self.session))
         for message in self._startup_warnings():
             self.notify(message, severity="warning", timeout=8, markup=False)
 
     def _startup_warnings(self) -> list[str]:
         warnings = []
-        if self.session.config_warning:
-            warnings.append(self.session.config_warning)
+        if warning := self.settings.warning(self.session.config_warning):
+            warnings.append(warning)
         rejects = self.session.rejects
         if rejects:
             first = rejects[0]
@@ -52,7 +56,7 @@ class NewsdeskApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(remap_rows(self.settings.keymap, app_bindings())))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

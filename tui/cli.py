@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import NoReturn
 
@@ -10,7 +11,7 @@ from store.errors import StoreError
 from store.paths import DB_ENV
 from store.session import open_session
 from tui import __version__
-from tui.commands import entities, export, feeds, ingest, search
+from tui.commands import config, entities, export, feeds, ingest, search
 from tui.commands.output import EXIT_OK, EXIT_UNUSABLE, fail
 
 
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     entities.add_parser(commands, parent)
     search.add_parser(commands, parent)
     export.add_parser(commands, parent)
+    config.add_parser(commands, parent)
     return parser
 
 
@@ -77,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsdesk: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (newsdesk config keys | head): not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     return status
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.table import Table
@@ -14,34 +15,44 @@ from textual.widgets import Static
 
 from tui.keys import KEY_HELP
 
+REMAPPED = "Your keys (config file)"
+REMAP_NOTE = "keys can be remapped in the config file; newsdesk config keys lists the ids"
+
 
 class HelpScreen(ModalScreen[None]):
     """A scrollable table of keys; any of escape, q or ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
-        Binding("j,down", "scroll('down')", show=False),
-        Binding("k,up", "scroll('up')", show=False),
+        Binding("j,down", "scroll('down')", "Scroll down", show=False, id="help.down"),
+        Binding("k,up", "scroll('up')", "Scroll up", show=False, id="help.up"),
     ]
     """Close with escape, q or ?; scroll with j/k."""
 
+    def __init__(self, remapped: Sequence[tuple[str, str]] = ()) -> None:
+        super().__init__()
+        self.remapped = remapped
+        """(keys, meaning) of the bindings the config file remaps, shown first."""
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(_key_table(), id="help-keys")
+            yield Static(_key_table(self.remapped), id="help-keys")
 
     def action_scroll(self, direction: str) -> None:
         box = self.query_one("#help-box", VerticalScroll)
         box.scroll_relative(y=1 if direction == "down" else -1, animate=False)
 
 
-def _key_table() -> Table:
+def _key_table(remapped: Sequence[tuple[str, str]]) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    for group, keys in KEY_HELP:
+    groups = ((REMAPPED, tuple(remapped)),) if remapped else ()
+    for group, keys in (*groups, *KEY_HELP):
         table.add_row(Text(group, style="underline"), "")
         for key, meaning in keys:
             table.add_row(key, meaning)
         table.add_row("", "")
+    table.add_row("", Text(REMAP_NOTE, style="italic"))
     table.add_row("", Text("esc, q or ? closes this help", style="italic"))
     return table

@@ -81,7 +81,7 @@ class MainScreen(LinkActions):
             with Vertical(id="list-column"):
                 yield ArticleList(id="article-list")
                 yield EntityFacets(id="entity-facets")
-            yield ArticleView(id="article-view")
+            yield ArticleView(id="article-view", kinds=self.session.config.entity_kinds)
         yield Footer()
 
     def on_mount(self) -> None:

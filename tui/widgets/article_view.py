@@ -83,8 +83,10 @@ class ArticleView(VerticalScroll, can_focus=True):
         kind: str
         name: str
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, kinds: tuple[str, ...] = ENTITY_KINDS) -> None:
         super().__init__(id=id)
+        self.kinds = kinds
+        """The entity kinds highlighted (``entity_kinds`` in the config); others are plain text."""
         self.article: Article | None = None
         self.entities: tuple[Entity, ...] = ()
         self._names: dict[int, str] = {}
@@ -103,7 +105,7 @@ class ArticleView(VerticalScroll, can_focus=True):
     def show_article(self, article: Article | None) -> None:
         self.article = article
         self._body = clean_text(article.body or article.summary) if article else ""
-        self.entities = self._known_entities(article)
+        self.entities = self._shown_kinds(self._known_entities(article))
         self._names = canonical_names(self.entities)
         self.set_reactive(ArticleView.selected, None)
         self._find_hits()
@@ -141,6 +143,11 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._extract(article.id, self._body)
         return ()
 
+    def _shown_kinds(self, entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
+        if len(self.kinds) == len(ENTITY_KINDS):
+            return entities
+        return tuple(entity for entity in entities if entity.kind in self.kinds)
+
     @work(thread=True, exclusive=True, group="entities")
     def _extract(self, article_id: str, body: str) -> None:
         entities = tuple(extract_entities(body))
@@ -149,8 +156,8 @@ class ArticleView(VerticalScroll, can_focus=True):
     def _extraction_done(self, article_id: str, entities: tuple[Entity, ...]) -> None:
         self._extracted[article_id] = entities
         if self.article is not None and self.article.id == article_id:
-            self.entities = entities
-            self._names = canonical_names(entities)
+            self.entities = self._shown_kinds(entities)
+            self._names = canonical_names(self.entities)
             self._render_body()
 
     @property
@@ -205,8 +212,10 @@ class ArticleView(VerticalScroll, can_focus=True):
     def _legend(self) -> Text:
         if not self.highlight:
             return Text("entities not highlighted (h shows them)", style="italic")
+        if not self.kinds:
+            return Text("no entity kinds highlighted (entity_kinds in the config)", style="italic")
         legend = Text()
-        for kind in ENTITY_KINDS:
+        for kind in self.kinds:
             legend.append(KIND_LABELS[kind], style=self._style(f"entity--{kind}"))
             legend.append("  ")
         return legend

@@ -1,0 +1,70 @@
+"""Settings written out as TOML: what ``newsdesk config show`` prints and ``config init`` writes.
+
+Every value is a string, a boolean, a list of strings or a table of strings, so a few lines of
+code write it; what they write reads back (``check_config``) to the same settings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from store.article import ENTITY_KINDS
+from store.config import GROUPS, SETTINGS, SORTS, Config
+
+NOTES = {
+    "theme": "Textual theme (newsdesk config themes lists them)",
+    "auto_mark_read": "opening an article (enter, ] and [) marks it read",
+    "default_sort": f"order of the list when the query has no sort: ({' | '.join(SORTS)})",
+    "group_by": f"headers in the list: ({' | '.join(GROUPS)})",
+    "show_read": "show articles already read (false: only unread ones)",
+    "entity_kinds": f"entity kinds highlighted while reading: {', '.join(ENTITY_KINDS)}",
+    "keys": "key remaps by binding id (newsdesk config keys lists them)",
+}
+"""One line per setting, written above it."""
+
+KEYS_EXAMPLE = ('"list.down" = "j,down,ctrl+n"', '"main.toggle_star" = ["s", "f"]')
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def render_config(config: Config, header: Iterable[str] = (), commented: bool = False) -> str:
+    """``config`` as a TOML document under ``header`` comment lines; with ``commented``, every
+    setting is a comment (a file that documents the defaults without pinning them)."""
+    lead = "# " if commented else ""
+    lines = [f"# {line}".rstrip() for line in header]
+    if lines:
+        lines.append("")
+    for name in SETTINGS:
+        if name == "keys":
+            continue
+        lines.append(f"# {NOTES.get(name, name)}")
+        lines.append(f"{lead}{name} = {_value(getattr(config, name))}")
+        lines.append("")
+    lines.append(f"# {NOTES['keys']}")
+    lines.append(f"{lead}[keys]")
+    remaps = [f"{_key(bid)} = {_value(keys)}" for bid, keys in config.keys.items()]
+    if commented or not remaps:
+        remaps = [f"# {example}" for example in KEYS_EXAMPLE] + remaps
+    lines.extend(remaps)
+    return "\n".join(lines) + "\n"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, int | float):
+        return repr(value)
+    return "[" + ", ".join(_string(str(item)) for item in value) + "]"
+
+
+def _string(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's (``\\uXXXX`` for control characters)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _key(name: str) -> str:
+    return name if _BARE_KEY.match(name) else _string(name)

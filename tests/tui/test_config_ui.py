@@ -1,0 +1,239 @@
+"""The config file in the app: theme, key remaps by binding id, entity kinds, broken files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+from tui_support import FIVE_ARTICLES, article_list, article_view, screen_text, wait_until
+
+from store.article import Article, Entity
+from store.library import create_store
+from store.session import open_session
+from tui.app import NewsdeskApp
+from tui.screens.help import REMAPPED, HelpScreen
+
+WIDE = (140, 40)
+BODY = "Angela Merkel met Reuters editors in Berlin on Monday."
+ENTITY_ARTICLE = Article(
+    id="merkel",
+    title="Merkel meets editors",
+    body=BODY,
+    source="Wire",
+    published="2025-02-23T10:00:00+00:00",
+    entities=(
+        Entity(0, 13, "person", "Angela Merkel"),
+        Entity(18, 25, "org", "Reuters"),
+        Entity(41, 47, "place", "Berlin"),
+        Entity(48, 54, "date", "Monday"),
+    ),
+)
+
+ConfiguredApp = Callable[..., NewsdeskApp]
+
+
+@pytest.fixture
+def configured_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ConfiguredApp:
+    """The app opened as the console script opens it, with ``text`` as the config file."""
+
+    def make(text: str | None, articles: tuple[Article, ...] = FIVE_ARTICLES) -> NewsdeskApp:
+        config = tmp_path / "config.toml"
+        if text is not None:
+            config.write_text(text, encoding="utf-8")
+        monkeypatch.setenv("NEWSDESK_CONFIG", str(config))
+        store = tmp_path / "articles.json"
+        create_store(store, articles)
+        return NewsdeskApp(open_session(str(store)))
+
+    return make
+
+
+def messages(app: NewsdeskApp) -> list[str]:
+    return [str(notification.message) for notification in app._notifications]
+
+
+async def test_the_configured_theme_is_applied(configured_app: ConfiguredApp) -> None:
+    app = configured_app('theme = "nord"\n')
+    async with app.run_test(size=WIDE, notifications=True):
+        assert app.theme == "nord"
+        assert messages(app) == []
+
+
+async def test_an_unknown_theme_warns_naming_real_ones_and_keeps_the_default(
+    configured_app: ConfiguredApp,
+) -> None:
+    app = configured_app('theme = "nrod"\n')
+    async with app.run_test(size=WIDE, notifications=True):
+        assert app.theme == "textual-dark"
+        [warning] = messages(app)
+        assert "'nrod'" in warning and "did you mean 'nord'" in warning
+        assert "textual-light" in warning
+        assert "\n" not in warning
+
+
+async def test_a_remapped_key_moves_the_cursor_and_the_other_keys_stay(
+    configured_app: ConfiguredApp,
+) -> None:
+    app = configured_app('[keys]\nlist.down = "j,down,ctrl+n"\n"list.up" = ["k", "ctrl+b"]\n')
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("ctrl+n", "ctrl+n")
+        assert article_list(app).cursor == 2
+        await pilot.press("j")
+        assert article_list(app).cursor == 3
+        await pilot.press("ctrl+b")
+        assert article_list(app).cursor == 2
+        await pilot.press("up")  # no longer bound to list.up: the remap replaced its keys
+        assert article_list(app).cursor == 2
+        assert messages(app) == []
+
+
+async def test_a_remap_replaces_the_default_keys(configured_app: ConfiguredApp) -> None:
+    app = configured_app('[keys]\n"main.toggle_star" = "f"\n')
+    async with app.run_test(size=WIDE) as pilot:
+        state = app.session.state
+        await pilot.press("s")
+        assert not state.is_starred(FIVE_ARTICLES[0].id)
+        await pilot.press("f")
+        assert state.is_starred(FIVE_ARTICLES[0].id)
+        assert "f Star" in screen_text(app)  # the footer shows the remapped key
+
+
+async def test_unknown_binding_ids_and_key_names_warn_and_the_valid_remaps_apply(
+    configured_app: ConfiguredApp,
+) -> None:
+    app = configured_app('[keys]\nlist.dwn = "x"\n"view.next" = "Ctrl+X"\nlist.down = "ctrl+n"\n')
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        [warning] = messages(app)
+        assert "'list.dwn'" in warning and "did you mean 'list.down'" in warning
+        assert "1 more" in warning and "newsdesk config show" in warning
+        await pilot.press("ctrl+n")
+        assert article_list(app).cursor == 1
+
+
+async def test_a_remap_taking_another_bindings_key_warns_and_wins(
+    configured_app: ConfiguredApp,
+) -> None:
+    app = configured_app('[keys]\nlist.down = "k"\n')
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("k", "k")
+        assert article_list(app).cursor == 2
+        [warning] = messages(app)
+        assert "k now does list.down instead of list.up" in warning
+        await pilot.press("up")
+        assert article_list(app).cursor == 1
+
+
+async def test_help_shows_the_remapped_keys(configured_app: ConfiguredApp) -> None:
+    app = configured_app('[keys]\nlist.down = "j,ctrl+n"\n')
+    async with app.run_test(size=(140, 90)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.pause()
+        shown = screen_text(app)
+        assert REMAPPED in shown
+        assert "j,ctrl+n" in shown and "list.down; default j,down" in shown
+        assert "newsdesk config keys" in shown
+
+
+async def test_entity_kinds_limit_the_highlighting_and_the_legend(
+    configured_app: ConfiguredApp,
+) -> None:
+    app = configured_app('entity_kinds = ["person", "places"]\n', (ENTITY_ARTICLE,))
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("enter")
+        view = article_view(app)
+        assert [entity.text for entity in view.entities] == ["Angela Merkel", "Berlin"]
+        body = app.screen.query_one("#article-body", Static)
+        assert len(body.content.spans) == 2
+        legend = str(app.screen.query_one("#article-legend", Static).content)
+        assert "person" in legend and "place" in legend
+        assert "organisation" not in legend and "date" not in legend
+        await pilot.press("w", "w")
+        assert view.selected_entity is not None and view.selected_entity.text == "Berlin"
+
+
+async def test_entity_kinds_limit_entities_extracted_on_display(
+    configured_app: ConfiguredApp,
+) -> None:
+    plain = Article(
+        id="plain",
+        title="Talks resume",
+        body="On Monday, officials of the ministry met in Geneva.",
+        source="Wire",
+        published="2025-02-20T10:00:00+00:00",
+    )
+    app = configured_app('entity_kinds = ["place"]\n', (plain,))
+    async with app.run_test(size=WIDE) as pilot:
+        view = article_view(app)
+        await wait_until(pilot, lambda: bool(view.entities))
+        assert {entity.kind for entity in view.entities} == {"place"}
+        await pilot.press("tab", "w")
+        assert view.selected_name() == "Geneva"
+
+
+async def test_no_entity_kinds_highlights_nothing(configured_app: ConfiguredApp) -> None:
+    app = configured_app("entity_kinds = []\n", (ENTITY_ARTICLE,))
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("enter")
+        body = app.screen.query_one("#article-body", Static)
+        assert len(body.content.spans) == 0
+        assert "no entity kinds" in str(app.screen.query_one("#article-legend", Static).content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "theme = \n",
+        "[keys\nlist.down = 'x'\n",
+        "auto_mark_read = 'yes'\n",
+        "entity_kinds = 'person'\n",
+        "keys = 3\n",
+        "\x00\xff",
+    ],
+)
+async def test_a_broken_config_warns_in_one_line_and_the_app_works(
+    configured_app: ConfiguredApp, text: str
+) -> None:
+    app = configured_app(text, (ENTITY_ARTICLE, *FIVE_ARTICLES))
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        [warning] = messages(app)
+        assert warning.startswith("config ") and "config.toml" in warning
+        assert "\n" not in warning
+        await pilot.press("j", "k", "G", "enter")  # the oldest: ENTITY_ARTICLE
+        assert len(article_view(app).entities) == 4
+        assert app.theme == "textual-dark"
+
+
+async def test_file_and_app_problems_make_one_line(configured_app: ConfiguredApp) -> None:
+    app = configured_app('bogus = 1\ntheme = "nrod"\n[keys]\nno.such = "x"\n')
+    async with app.run_test(size=WIDE, notifications=True):
+        [warning] = messages(app)
+        assert "unknown setting 'bogus'" in warning
+        assert warning.endswith("(and 2 more: newsdesk config show)")
+
+
+async def test_a_config_that_cannot_be_read_warns(
+    configured_app: ConfiguredApp, tmp_path: Path
+) -> None:
+    (tmp_path / "config.toml").mkdir()
+    app = configured_app(None)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        [warning] = messages(app)
+        assert "cannot be read" in warning
+        await pilot.press("j")
+        assert article_list(app).cursor == 1
+
+
+async def test_no_color_keeps_the_app_working(
+    configured_app: ConfiguredApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = configured_app('theme = "nord"\n', (ENTITY_ARTICLE,))
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        assert app.no_color
+        assert app.theme == "nord"
+        await pilot.press("enter")
+        assert "Angela Merkel" in screen_text(app)
+        assert messages(app) == []
