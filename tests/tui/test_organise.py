@@ -144,6 +144,24 @@ async def test_z_groups_by_day_under_headers_the_cursor_skips(make_app):
         assert current(app) == "a"
 
 
+async def test_page_keys_move_a_screenful_of_lines_headers_included(make_app, many_articles):
+    app = make_app(many_articles)  # one article a day: a header above every row
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("z")
+        widget = article_list(app)
+        page = widget.scrollable_content_region.height - 1
+        await pilot.press("pagedown")
+        assert widget.cursor == (page + 1) // 2
+        await pilot.press("pagedown", "pagedown")
+        first_shown = widget.scroll_offset.y
+        assert first_shown <= widget.lines.line_of(widget.cursor) < first_shown + page + 1
+        await pilot.press("pageup", "pageup", "pageup")
+        assert widget.cursor == 0
+        await pilot.press("G")
+        assert current(app) == many_articles[-1].id
+        assert any("Story 119" in line for line in list_lines(app)), "the last row is in view"
+
+
 async def test_the_cursor_row_is_the_only_one_highlighted_under_headers(make_app):
     app = make_app(ARTICLES)
     async with app.run_test(size=WIDE) as pilot:

@@ -38,7 +38,7 @@ class SearchBar(Horizontal):
         yield Input(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
         yield Label("", id="query-error", markup=False)
         yield Label("", id="status")
-        yield Label("", id="arrangement")
+        yield Label("", id="arrangement", markup=False)
         yield Label("", id="match-count")
 
     def set_count(self, shown: int, total: int, complete: bool = True) -> None:
