@@ -174,15 +174,23 @@ class Grouper:
         self._counts: list[int] = []
         self._labels: list[str] = []
         self._run_of: dict[int, int] | None = None
+        self._last: tuple[list[int], str, bool, list[Group]] | None = None
 
     def groups(self, rows: ResultRows, by: str) -> list[Group]:
         """``rows`` grouped ``by`` day (rows in date order), source (rows in source order)
-        or not at all (``none``)."""
+        or not at all (``none``). The index hands out the same list for every search of
+        the whole store (the empty query), so its groups are kept for the next time."""
+        last = self._last
+        if last is not None and last[0] is rows.rowids and last[1:3] == (by, rows.complete):
+            return last[3]
         if by == "day":
-            return day_groups(rows.rowids, rows.complete)
-        if by == "source":
-            return _mark_last(self._source_groups(rows.rowids), rows.complete)
-        return []
+            groups = day_groups(rows.rowids, rows.complete)
+        elif by == "source":
+            groups = _mark_last(self._source_groups(rows.rowids), rows.complete)
+        else:
+            return []
+        self._last = (rows.rowids, by, rows.complete, groups)
+        return groups
 
     def _source_groups(self, rowids: Sequence[int]) -> list[Group]:
         """Groups of ``rowids``, a subsequence of the store's source order."""
