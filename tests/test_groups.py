@@ -236,6 +236,18 @@ def test_source_groups_follow_a_changed_index(index: SearchIndex, tmp_path: Path
     assert "BBC" in labels and len(labels) == 5
 
 
+def test_a_stale_source_order_gives_no_groups_rather_than_wrong_ones(index: SearchIndex) -> None:
+    rows = source_result(index, "")
+    with index.conn:  # as a catch-up on another connection would, before forget_cache
+        index.conn.execute(
+            "INSERT INTO meta(rowid, id, fingerprint, published, source, title, sourcekey) "
+            "VALUES (1, 'x', x'', '', 'BBC', 'x', 'bbc')"
+        )
+    assert Grouper(index).groups(rows, "source") == []
+    index.forget_cache()
+    assert len(Grouper(index).groups(source_result(index, ""), "source")) == 5
+
+
 def test_no_grouping_has_no_groups(index: SearchIndex) -> None:
     assert Grouper(index).groups(source_result(index, ""), "none") == []
 
