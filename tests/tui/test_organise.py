@@ -226,8 +226,9 @@ async def test_o_while_grouped_turns_grouping_off(make_app):
 async def test_a_typed_sort_the_grouping_cannot_follow_shows_no_headers(make_app):
     app = make_app(ARTICLES)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
-        await pilot.press("z")
         await type_query(pilot, "storm sort:relevance")
+        await pilot.press("z")
+        assert messages(app)[-1] == "Grouping by day waits: the search says sort:relevance"
         assert headers(app) == []
         assert arrangement_text(app) == "by relevance"
         await type_query(pilot, "storm")

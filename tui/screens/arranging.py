@@ -63,9 +63,10 @@ class ArrangingScreen(Screen[None]):
         """``z``: none, day, source."""
         self.arrangement = self.arrangement.next_group()
         query = self.search_query
-        note = GROUP_NOTES[self.arrangement.group]
-        if self.arrangement.grouping(query) != self.arrangement.group:
-            note += f" once the search's sort:{query.sort} is gone"
+        group = self.arrangement.group
+        note = GROUP_NOTES[group]
+        if self.arrangement.grouping(query) != group:
+            note = f"Grouping by {group} waits: the search says sort:{query.sort}"
         self._rearranged(note)
 
     def action_toggle_unread_only(self) -> None:
