@@ -50,7 +50,9 @@ class Config:
     theme: str = "textual-dark"
     auto_mark_read: bool = True
     """Opening an article (enter, ] and [) marks it read."""
-    default_sort: str = "date"
+    default_sort: str = "relevance"
+    """``relevance``: searches with words best match first, anything else newest first;
+    ``date``: always newest first; ``source``: sources A to Z."""
     group_by: str = "none"
     show_read: bool = True
     entity_kinds: tuple[str, ...] = ENTITY_KINDS

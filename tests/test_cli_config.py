@@ -50,7 +50,7 @@ def test_show_prints_the_settings_in_effect_with_defaults_filled_in(
     assert parse_config(out) == Config(
         theme="nord", show_read=False, keys={"list.down": "j,ctrl+n"}
     )
-    assert 'default_sort = "date"' in out
+    assert 'default_sort = "relevance"' in out
 
 
 def test_show_with_a_broken_file_prints_each_problem_on_stderr_and_the_defaults(

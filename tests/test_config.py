@@ -82,7 +82,7 @@ def test_entity_kinds_accept_the_legends_words_and_plurals_in_kind_order() -> No
         ("auto_mark_read = 'yes'", "line 1: auto_mark_read must be true or false, not 'yes'"),
         ("\nshow_read = 1", "line 2: show_read must be true or false, not 1; using true"),
         ('default_sort = "dat"', "default_sort must be one of date, source, relevance, not 'dat'"),
-        ('default_sort = "dat"', "(did you mean 'date'?); using 'date'"),
+        ('default_sort = "dat"', "(did you mean 'date'?); using 'relevance'"),
         ("group_by = 2", "line 1: group_by must be one of none, day, source, not 2"),
         ('entity_kinds = "person"', "entity_kinds must be a list of entity kinds"),
         ('entity_kinds = ["persn"]', "unknown kind 'persn' (did you mean 'person'?)"),

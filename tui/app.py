@@ -88,6 +88,17 @@ class NewsdeskApp(App[None]):
                 screen.action_saved_searches,
             )
             yield from _link_commands(screen)
+            yield SystemCommand(
+                "Sort", "Order by date, source or relevance (O)", screen.action_cycle_order
+            )
+            yield SystemCommand(
+                "Group", "Group the list by day, by source, or not (z)", screen.action_cycle_group
+            )
+            yield SystemCommand(
+                "Unread only",
+                "Hide read articles, or show them (U)",
+                screen.action_toggle_unread_only,
+            )
         yield SystemCommand("Keys", "Show every key (?)", self.action_help)
 
 

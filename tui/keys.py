@@ -45,6 +45,14 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
+        "Arranging",
+        (
+            ("O", "sort by date, source or relevance (a typed sort: wins)"),
+            ("z", "group by day, by source, or not"),
+            ("U", "unread articles only, or read ones too"),
+        ),
+    ),
+    (
         "Marking",
         (
             ("m", "mark read / unread"),

@@ -14,9 +14,11 @@ from textual.events import Resize
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
+from store.arrangement import Arrangement
 from store.entity_index import Facet
 from store.errors import StoreError
 from store.index import CatchUp, SearchIndex
+from store.index.groups import Grouper
 from store.index.rows import ResultRows
 from store.index.searcher import RANK_WINDOW
 from store.index.sync import BATCH as BATCH_SHOWN
@@ -25,6 +27,7 @@ from store.query.highlight import Span, hit_spans
 from store.query.nodes import Text, positive_texts
 from store.saved import SavedSearch
 from store.session import Session
+from tui.screens.arranging import ArrangingScreen
 from tui.screens.link_actions import LINK_BINDINGS, LinkActions
 from tui.screens.saved import QUICK_KEYS, SavedSearchesScreen, SaveSearchScreen
 from tui.widgets.article_list import ArticleList
@@ -43,7 +46,7 @@ FACET_SAMPLE = 2_000
 """Entity facets count the newest this many results."""
 
 
-class MainScreen(LinkActions):
+class MainScreen(LinkActions, ArrangingScreen):
     """Routes messages between the panes; the panes never talk to each other."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -71,6 +74,8 @@ class MainScreen(LinkActions):
         self.state = session.state
         self.search_query = parse_query("")
         self.shown = ResultRows(session.index, [])
+        self.arrangement = Arrangement.from_config(session.config)
+        self._grouper = Grouper(session.index)
         self._warned_read_only = False
         self._completing: Timer | None = None
         self._feeds_fetched = 0
@@ -132,14 +137,19 @@ class MainScreen(LinkActions):
         """Show the result; while typing, only its first rows when it is large, and the
         whole of it once typing pauses."""
         first = None if complete or not self.query_one(SearchBar).typing else TYPING_ROWS
-        self.shown = self.session.search(self.search_query, first)
+        arrangement = self.arrangement
+        self.shown = self.session.search(arrangement.applied(self.search_query), first)
         self._complete_later(None if self.shown.complete else text)
         terms = positive_texts(self.search_query.root)
         article_list = self.query_one(ArticleList)
         article_list.hits = _title_hits(terms)
         self.query_one(ArticleView).set_terms(terms)
         empty = f"No articles match “{text.strip()}”" if text.strip() else "No articles yet"
-        article_list.show(self.shown, empty)
+        if arrangement.unread_only and self.shown.complete:
+            empty = "No unread articles" + (f" match “{text.strip()}”" if text.strip() else "")
+        groups = self._grouper.groups(self.shown, arrangement.grouping(self.search_query))
+        article_list.show(self.shown, empty, groups)
+        self.query_one(SearchBar).set_arrangement(arrangement.describe(self.search_query))
         self.query_one(SearchBar).set_count(
             len(self.shown), self.session.total(), self.shown.complete
         )
@@ -155,6 +165,9 @@ class MainScreen(LinkActions):
             self._completing = None
         if text is not None:
             self._completing = self.set_timer(COMPLETE_AFTER_S, lambda: self._run_query(text, True))
+
+    def rearrange(self) -> None:
+        self._run_query(self.query_one(SearchBar).value, complete=True)
 
     def _rerun(self) -> None:
         """The index changed under the list: search again, keeping the cursor's article."""

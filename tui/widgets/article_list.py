@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store.index import Row
+from store.index.groups import Group, Lines, local_date_text
 from store.index.rows import ResultRows
 from store.query.highlight import Span
 from store.sanitize import clean_line
@@ -71,6 +72,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--marker",
         "article-list--empty",
         "article-list--hit",
+        "article-list--group",
     }
 
     DEFAULT_CSS = """
@@ -79,6 +81,7 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList:focus > .article-list--cursor { background: $block-cursor-background; }
     ArticleList > .article-list--unread { text-style: bold; }
     ArticleList > .article-list--hit { text-style: reverse; }
+    ArticleList > .article-list--group { color: $text-accent; text-style: bold; }
     """
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -102,13 +105,19 @@ class ArticleList(ScrollView, can_focus=True):
         self.hits: Callable[[str], list[Span]] = _no_hits
         """Where the query matched a title, for highlighting."""
         self.empty_message = "No articles"
+        self.lines = Lines(0)
+        """Where group headers sit among the rows; the cursor moves over rows only."""
 
-    def show(self, rows: ResultRows, empty_message: str = "No articles") -> None:
-        """Replace the rows, keeping the cursor on the same article when it is still there."""
+    def show(
+        self, rows: ResultRows, empty_message: str = "No articles", groups: Sequence[Group] = ()
+    ) -> None:
+        """Replace the rows (under ``groups``' headers), keeping the cursor on the same
+        article when it is still there."""
         current = self.current_id
         self.articles = rows
+        self.lines = Lines(len(rows), groups)
         self.empty_message = empty_message
-        self.virtual_size = Size(self.size.width, len(rows))
+        self.virtual_size = Size(self.size.width, len(self.lines))
         index = rows.position_of(current) or 0
         self.set_reactive(ArticleList.cursor, self.validate_cursor(index))
         self.refresh()
@@ -126,24 +135,28 @@ class ArticleList(ScrollView, can_focus=True):
         return max(0, min(cursor, len(self.articles) - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_line(old)
-        self.refresh_line(new)
+        self.refresh_line(self.lines.line_of(old))
+        self.refresh_line(self.lines.line_of(new))
         self.scroll_to_region(self._row_region(new), animate=False, force=True)
         if self.current_id is not None:
             self.post_message(self.Highlighted(self.current_id))
 
     def _row_region(self, index: int) -> Region:
-        return Region(0, index, self.size.width, 1)
+        """The row's line, with its group's header when it is the group's first row."""
+        line = self.lines.line_of(index)
+        above = 1 if self.lines.starts_group(index) else 0
+        return Region(0, line - above, self.size.width, 1 + above)
 
     def refresh_row(self, article_id: str) -> None:
         """Redraw the row of ``article_id`` if it is on screen (almost always the cursor's)."""
         if self.current_id == article_id:
-            self.refresh_line(self.cursor)
+            self.refresh_line(self.lines.line_of(self.cursor))
             return
         top = self.scroll_offset.y
-        for index in range(top, min(len(self.articles), top + self.size.height)):
-            if self.articles[index].id == article_id:
-                self.refresh_line(index)
+        for line in range(top, min(len(self.lines), top + self.size.height)):
+            index = self.lines.at(line)
+            if isinstance(index, int) and self.articles[index].id == article_id:
+                self.refresh_line(line)
                 return
 
     def action_cursor_down(self) -> None:
@@ -159,10 +172,18 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = len(self.articles) - 1
 
     def action_page_down(self) -> None:
-        self.cursor += max(1, self.scrollable_content_region.height - 1)
+        self._page(1)
 
     def action_page_up(self) -> None:
-        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+        self._page(-1)
+
+    def _page(self, direction: int) -> None:
+        """A screenful of lines (headers included) down or up, onto the row there."""
+        step = max(1, self.scrollable_content_region.height - 1)
+        target = self.lines.position_at(self.lines.line_of(self.cursor) + direction * step)
+        if target == self.cursor and self.articles:
+            target = self.cursor + direction  # a header filled the page: still move
+        self.cursor = target
 
     def action_select(self) -> None:
         if self.current_id is not None:
@@ -173,8 +194,12 @@ class ArticleList(ScrollView, can_focus=True):
         index = y + self.scroll_offset.y
         if not self.articles:
             return self._empty_line(y, width)
-        if index >= len(self.articles):
+        if index >= len(self.lines):
             return Strip.blank(width, self.rich_style)
+        item = self.lines.at(index)
+        if isinstance(item, Group):
+            return self._format_header(item, width)
+        index = item
         row_style = self.rich_style
         if index == self.cursor:
             row_style += self.get_component_rich_style("article-list--cursor", partial=True)
@@ -194,7 +219,7 @@ class ArticleList(ScrollView, can_focus=True):
         marker = ("  " if read else "● ") + ("★ " if self.flags.is_starred(article.id) else "  ")
         cells = [
             (marker, self._part("marker", base)),
-            (f"{article.date or '          '} ", self._part("date", base)),
+            (f"{local_date_text(article.published) or '          '} ", self._part("date", base)),
             (
                 _fit(clean_line(article.source), SOURCE_WIDTH) + " ",
                 self._part("source", base),
@@ -205,6 +230,19 @@ class ArticleList(ScrollView, can_focus=True):
         segments = [Segment(text, style) for text, style in cells]
         segments.extend(self._title_segments(title, base))
         return Strip(segments).adjust_cell_length(width, base)
+
+    def _format_header(self, group: Group, width: int) -> Strip:
+        """``── Tuesday 1 December 2026 · 12 ─────``: not a row, never under the cursor."""
+        style = self.rich_style + self.get_component_rich_style("article-list--group")
+        count = f" · {group.count:,}{'+' if group.more else ''} "
+        label = clean_line(group.label)
+        room = width - 3 - cell_len(count)
+        if cell_len(label) > room:
+            label = _fit(label, max(1, room)).rstrip()
+        text = f"── {label}{count}"
+        fill = width - cell_len(text)
+        text = text + "─" * fill if fill >= 0 else set_cell_size(text, width)
+        return Strip([Segment(text, style)])
 
     def _title_segments(self, title: str, base: Style) -> list[Segment]:
         """The title, with the words the query matched marked."""

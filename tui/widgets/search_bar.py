@@ -38,12 +38,17 @@ class SearchBar(Horizontal):
         yield Input(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
         yield Label("", id="query-error", markup=False)
         yield Label("", id="status")
+        yield Label("", id="arrangement", markup=False)
         yield Label("", id="match-count")
 
     def set_count(self, shown: int, total: int, complete: bool = True) -> None:
         """``12 of 5,000``; ``5,000+ of 100,000`` while the rest is still being counted."""
         more = "" if complete else "+"
         self.query_one("#match-count", Label).update(f"{shown:,}{more} of {total:,}")
+
+    def set_arrangement(self, text: str) -> None:
+        """How the list is arranged: ``by date``, ``grouped by source · unread only``."""
+        self.query_one("#arrangement", Label).update(text)
 
     def set_status(self, text: str) -> None:
         """Background work in progress (a fetch), shown before the count; empty hides it."""
