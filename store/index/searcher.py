@@ -16,6 +16,7 @@ import orjson
 
 from store.article import Article, article_from_document
 from store.errors import StoreError
+from store.fold import fold
 from store.index import sync
 from store.index.compile import plan
 from store.index.schema import connect, index_path_for, remove_index_files
@@ -55,6 +56,7 @@ class SearchIndex:
         """Why the index is kept in memory only (a folder that cannot be written), or ""."""
         self._everything: list[int] | None = None
         self._by_source_order: list[int] | None = None
+        self._read_rows: set[int] | None = None
 
     @classmethod
     def open(cls, store_path: Path) -> SearchIndex:
@@ -211,6 +213,7 @@ class SearchIndex:
 
     def set_flags(self, flags: Iterable[tuple[str, bool, bool]], replace: bool = False) -> None:
         """Reading state for ``is:`` terms: (article id, read, starred)."""
+        self._read_rows = None
         with self.conn:
             if replace:
                 self.conn.execute("DELETE FROM temp.flags")
@@ -218,6 +221,41 @@ class SearchIndex:
                 "INSERT OR REPLACE INTO temp.flags SELECT rowid, ?, ? FROM meta WHERE id = ?",
                 ((read, starred, article_id) for article_id, read, starred in flags),
             )
+
+    def unread_among(self, rowids: Sequence[int]) -> int:
+        """How many of ``rowids`` are unread (a set lookup each: cheap on every keystroke)."""
+        if self._read_rows is None:
+            sql = "SELECT rowid FROM temp.flags WHERE read"
+            self._read_rows = set(self._ids(sql, ()))
+        return len(rowids) - len(self._read_rows.intersection(rowids))
+
+    def article_ids(self, rowids: Sequence[int]) -> list[str]:
+        """The article ids of ``rowids``, in their order (a bulk change takes ids)."""
+        found: dict[int, str] = {}
+        for start in range(0, len(rowids), 500):
+            chunk = tuple(rowids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT rowid, id FROM meta WHERE rowid IN ({marks})"
+            found.update(self.conn.execute(query, chunk))
+        return [found[rowid] for rowid in rowids if rowid in found]
+
+    def set_reader_tags(
+        self, tags: Iterable[tuple[str, Sequence[str]]], replace: bool = False
+    ) -> None:
+        """The reader's own tags for ``tag:`` terms: (article id, tags), folded here."""
+        with self.conn:
+            if replace:
+                self.conn.execute("DELETE FROM temp.reader_tags")
+            for article_id, names in tags:
+                rowid = self.rowid_of(article_id)
+                if rowid is None:
+                    continue
+                if not replace:
+                    self.conn.execute("DELETE FROM temp.reader_tags WHERE rowid = ?", (rowid,))
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO temp.reader_tags VALUES (?, ?)",
+                    ((fold(name), rowid) for name in names),
+                )
 
 
 def _connect_rebuilding(path: Path) -> sqlite3.Connection:
