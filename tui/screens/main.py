@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
@@ -26,6 +25,7 @@ from store.query.highlight import Span, hit_spans
 from store.query.nodes import Text, positive_texts
 from store.saved import SavedSearch
 from store.session import Session
+from tui.screens.reading_actions import READING_BINDINGS, ReadingStateActions
 from tui.screens.saved import QUICK_KEYS, SavedSearchesScreen, SaveSearchScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
@@ -43,7 +43,7 @@ FACET_SAMPLE = 2_000
 """Entity facets count the newest this many results."""
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ReadingStateActions):
     """Routes messages between the panes; the panes never talk to each other."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -61,6 +61,7 @@ class MainScreen(Screen[None]):
             Binding(str(n), f"open_saved({n})", show=False, id=f"main.open_saved_{n}")
             for n in range(1, QUICK_KEYS + 1)
         ),
+        *READING_BINDINGS,
     ]
     """Keys that act on the current article wherever the focus is."""
 
@@ -86,6 +87,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         article_list = self.query_one(ArticleList)
         article_list.flags = self.state
+        self.query_one(ArticleView).tags_of = self.state.tags_of
         self._show_results("")
         article_list.focus()
         self._apply_width(self.size.width)
@@ -139,9 +141,7 @@ class MainScreen(Screen[None]):
         self.query_one(ArticleView).set_terms(terms)
         empty = f"No articles match “{text.strip()}”" if text.strip() else "No articles yet"
         article_list.show(self.shown, empty)
-        self.query_one(SearchBar).set_count(
-            len(self.shown), self.session.total(), self.shown.complete
-        )
+        self.show_count()
         if not self.shown:
             self.query_one(ArticleView).show_article(None)
         if self.has_class("-facets"):
@@ -178,12 +178,12 @@ class MainScreen(Screen[None]):
 
     def _read(self, article_id: str) -> None:
         self._show(article_id)
-        if not self.state.is_read(article_id):
-            self.session.set_read(article_id, True)
+        if self.session.open_article(article_id):
             self._state_changed(article_id)
 
     def _state_changed(self, article_id: str) -> None:
         self.query_one(ArticleList).refresh_row(article_id)
+        self.show_count()
         if self.state.error and not self._warned_read_only:
             self._warned_read_only = True
             self.notify(self.state.error, severity="warning", timeout=8, markup=False)

@@ -38,12 +38,19 @@ class SearchBar(Horizontal):
         yield Input(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
         yield Label("", id="query-error", markup=False)
         yield Label("", id="status")
+        yield Label("", id="unread-count")
         yield Label("", id="match-count")
 
-    def set_count(self, shown: int, total: int, complete: bool = True) -> None:
-        """``12 of 5,000``; ``5,000+ of 100,000`` while the rest is still being counted."""
+    def set_count(
+        self, shown: int, total: int, complete: bool = True, unread: int | None = None
+    ) -> None:
+        """``3 unread · 12 of 5,000``; ``5,000+ of 100,000`` while the rest is still being
+        counted. The unread count comes first so the line still ends with the count."""
         more = "" if complete else "+"
         self.query_one("#match-count", Label).update(f"{shown:,}{more} of {total:,}")
+        unread_label = self.query_one("#unread-count", Label)
+        unread_label.update("" if unread is None else f"{unread:,}{more} unread ·")
+        unread_label.display = unread is not None
 
     def set_status(self, text: str) -> None:
         """Background work in progress (a fetch), shown before the count; empty hides it."""
