@@ -12,12 +12,16 @@ from textual.screen import Screen
 
 from store.index.rows import ResultRows
 from store.query.nodes import Query
+from store.sanitize import clean_line
 from store.session import Session
 from store.undo import TagChange
 from tui.screens.tags import TagsScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
 from tui.widgets.search_bar import SearchBar
+
+TITLE_CHARS = 50
+"""The article's title in the tag dialog is cut to this length."""
 
 READING_BINDINGS = [
     Binding("t", "edit_tags", "Tags", show=False, id="main.tags"),
@@ -52,7 +56,7 @@ class ReadingStateActions(Screen[None]):
             self.notify("No article to tag", timeout=2)
             return
         article = self.session.article(article_id)
-        title = article.title if article is not None else article_id
+        title = _shortened(clean_line(article.title if article is not None else article_id))
         state = self.session.state
         dialog = TagsScreen(f"Tags of “{title}”", state.tags_of(article_id), state.known_tags())
         self.app.push_screen(dialog, lambda change: self._tag([article_id], change))
@@ -110,6 +114,10 @@ class ReadingStateActions(Screen[None]):
         if error and not self._warned_read_only:
             self._warned_read_only = True
             self.notify(error, severity="warning", timeout=8, markup=False)
+
+
+def _shortened(title: str, width: int = TITLE_CHARS) -> str:
+    return title if len(title) <= width else title[: width - 1].rstrip() + "…"
 
 
 def _articles(count: int) -> str:
