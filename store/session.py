@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,7 +130,7 @@ class Session:
         read = Edit({"read": True})
         undo = self.state.apply(dict.fromkeys(article_ids, read))
         self.history.push(UndoStep(f"marked {len(undo):,} read", undo))
-        self._many_changed(undo, tags=False)
+        self._many_changed(undo)
         return len(undo)
 
     def edit_tags(self, article_ids: list[str], change: TagChange) -> int:
@@ -147,20 +147,21 @@ class Session:
         step = self.history.pop()
         if step is not None:
             self.state.apply(step.edits)
-            tags = any(edit.add_tags or edit.remove_tags for edit in step.edits.values())
-            self._many_changed(step.edits, tags)
+            self._many_changed(step.edits)
         return step
 
     def unread_among(self, rows: ResultRows) -> int:
         return self.index.unread_among(rows.rowids)
 
-    def _many_changed(self, article_ids: Iterable[str], tags: bool = True) -> None:
-        """Bring the index's ``is:`` (and, with ``tags``, ``tag:``) tables in step."""
-        ids = list(article_ids)
+    def _many_changed(self, edits: Mapping[str, Edit]) -> None:
+        """Bring the index's ``is:`` and ``tag:`` tables in step with what ``edits`` changed
+        (a bulk change shares a few ``Edit``s, so looking at each distinct one is cheap)."""
+        distinct = {id(edit): edit for edit in edits.values()}.values()
         state = self.state
-        self.index.set_flags((i, state.is_read(i), state.is_starred(i)) for i in ids)
-        if tags:
-            self.index.set_reader_tags((i, state.tags_of(i)) for i in ids)
+        if any(edit.values for edit in distinct):
+            self.index.set_flags((i, state.is_read(i), state.is_starred(i)) for i in edits)
+        if any(edit.add_tags or edit.remove_tags for edit in distinct):
+            self.index.set_reader_tags((i, state.tags_of(i)) for i in edits)
 
     def _flags_changed(self, article_id: str) -> None:
         state = self.state

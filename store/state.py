@@ -113,11 +113,12 @@ class ReadingState:
         10,000 articles is one rewrite, not 10,000); returns the edits that undo it, for
         the articles it changed."""
         undo: dict[str, Edit] = {}
+        alike: dict[tuple[object, ...], Edit] = {}
         for article_id, edit in edits.items():
             doc = self._flags.setdefault(article_id, {"id": article_id})
             inverse = edit.inverse(doc)
             if edit.apply(doc):
-                undo[article_id] = inverse
+                undo[article_id] = alike.setdefault(inverse.key, inverse)
         if undo and self.writable:
             changed = {article_id: edits[article_id] for article_id in undo}
             try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from store.fold import fold
@@ -46,22 +47,39 @@ class Edit:
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
 
+    @cached_property
+    def _added(self) -> list[tuple[str, str]]:
+        return [(tag_key(tag), tag) for tag in self.add_tags]
+
+    @cached_property
+    def _removed(self) -> dict[str, str]:
+        return {tag_key(tag): tag for tag in self.remove_tags}
+
+    @cached_property
+    def key(self) -> tuple[object, ...]:
+        """Equal edits have equal keys: a bulk change's inverses are mostly alike and share
+        one ``Edit``, so its tag keys are folded once."""
+        return (tuple(sorted(self.values.items())), self.add_tags, self.remove_tags)
+
     def apply(self, doc: dict[str, Any]) -> bool:
-        """Change ``doc`` (a state document) in place; whether anything changed."""
-        before = dict(doc)
+        """Change ``doc`` (a state document) in place; whether anything changed. One edit
+        is applied to every article of a bulk change, so tag keys are folded once."""
+        changed = any(doc.get(k, FIELD_DEFAULTS.get(k)) != v for k, v in self.values.items())
         doc.update(self.values)
         if self.add_tags or self.remove_tags:
-            tags = _edited_tags(tags_in(doc), self.add_tags, self.remove_tags)
-            if tags != tags_in(doc):
+            current = tags_in(doc)
+            tags = _edited_tags(current, self._added, self._removed)
+            if tags != current:
                 doc["tags"] = tags
-        return doc != before
+                changed = True
+        return changed
 
     def inverse(self, doc: Mapping[str, Any]) -> Edit:
         """The edit that undoes this one on ``doc`` as it is before this one is applied."""
         values = {name: doc.get(name, FIELD_DEFAULTS.get(name)) for name in self.values}
         present = {tag_key(tag): tag for tag in tags_in(doc)}
-        removed = [present[key] for key in map(tag_key, self.remove_tags) if key in present]
-        added = [tag for tag in self.add_tags if tag_key(tag) not in present]
+        removed = [present[key] for key in self._removed if key in present]
+        added = [tag for key, tag in self._added if key not in present]
         return Edit(values, tuple(removed), tuple(added))
 
 
@@ -71,13 +89,13 @@ def tags_in(doc: Mapping[str, Any]) -> list[str]:
     return [tag for tag in tags if isinstance(tag, str)] if isinstance(tags, list) else []
 
 
-def _edited_tags(tags: list[str], add: tuple[str, ...], remove: tuple[str, ...]) -> list[str]:
-    gone = {tag_key(tag) for tag in remove}
-    kept = [tag for tag in tags if tag_key(tag) not in gone]
-    seen = {tag_key(tag) for tag in kept}
-    for tag in add:
-        if tag_key(tag) not in seen:
-            seen.add(tag_key(tag))
+def _edited_tags(tags: list[str], add: list[tuple[str, str]], gone: Mapping[str, str]) -> list[str]:
+    keyed = [(tag_key(tag), tag) for tag in tags]
+    kept = [tag for key, tag in keyed if key not in gone]
+    seen = {key for key, _ in keyed if key not in gone}
+    for key, tag in add:
+        if key not in seen:
+            seen.add(key)
             kept.append(tag)
     return kept
 

@@ -243,19 +243,20 @@ class SearchIndex:
         self, tags: Iterable[tuple[str, Sequence[str]]], replace: bool = False
     ) -> None:
         """The reader's own tags for ``tag:`` terms: (article id, tags), folded here."""
+        tags = list(tags)
         with self.conn:
             if replace:
                 self.conn.execute("DELETE FROM temp.reader_tags")
-            for article_id, names in tags:
-                rowid = self.rowid_of(article_id)
-                if rowid is None:
-                    continue
-                if not replace:
-                    self.conn.execute("DELETE FROM temp.reader_tags WHERE rowid = ?", (rowid,))
+            else:
                 self.conn.executemany(
-                    "INSERT OR IGNORE INTO temp.reader_tags VALUES (?, ?)",
-                    ((fold(name), rowid) for name in names),
+                    "DELETE FROM temp.reader_tags WHERE rowid = "
+                    "(SELECT rowid FROM meta WHERE id = ?)",
+                    ((article_id,) for article_id, _ in tags),
                 )
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO temp.reader_tags SELECT ?, rowid FROM meta WHERE id = ?",
+                ((fold(name), article_id) for article_id, names in tags for name in names),
+            )
 
 
 def _connect_rebuilding(path: Path) -> sqlite3.Connection:
