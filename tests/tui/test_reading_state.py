@@ -67,14 +67,14 @@ async def test_t_adds_tags_with_completion_and_shows_them(make_app, state_path):
         await type_in(pilot, ", la")
         await wait_until(pilot, lambda: tag_input(app)._suggestion == "Climate, later")
         await pilot.press("right")
-        await type_in(pilot, ", fresh")
+        await type_in(pilot, ", quiet")
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, TagsScreen)
-        assert app.session.state.tags_of("cafe") == ("Climate", "later", "fresh")
+        assert app.session.state.tags_of("cafe") == ("Climate", "later", "quiet")
         assert "#Climate" in drawn_row(app, 0), "after the title, in up to a third of it"
-        assert "#Climate #later #fresh" in header_text(app)
-        assert ReadingState(state_path).tags_of("cafe") == ("Climate", "later", "fresh")
+        assert "#Climate #later #quiet" in header_text(app), "q is typed, not quit"
+        assert ReadingState(state_path).tags_of("cafe") == ("Climate", "later", "quiet")
         await type_query(pilot, "tag:later")
         assert shown_ids(app) == ["cafe", "vote"]
 
@@ -157,6 +157,7 @@ async def test_A_takes_every_article_of_the_result_not_only_the_first_rows(
         await pilot.press("slash", *"is:unread", "enter")
         await pilot.pause()
         assert count_text(app) == "2+ of 5", "only the first rows are fetched"
+        assert unread_text(app) == "2+ unread ·"
         await pilot.press("A")
         await pilot.pause()
         assert all(app.session.state.is_read(i) for i in IDS)
@@ -245,3 +246,13 @@ async def test_keys_work_from_the_command_palette(make_app):
         await wait_until(pilot, lambda: all(app.session.state.is_read(i) for i in IDS))
         assert app.focused is not search_input(app)
         assert article_list(app) is not None
+
+
+def test_tags_follow_a_short_title_and_share_a_long_one():
+    from tui.widgets.article_list import _title_and_tags
+
+    assert _title_and_tags("Short", ("a", "b"), 40) == ("Short", " #a #b")
+    title, tags = _title_and_tags("A much longer title than the room", ("later", "world"), 30)
+    assert len(title) + len(tags) == 30 and title.endswith("…")
+    assert tags.startswith(" #later") and len(tags) == 10
+    assert _title_and_tags("Title", (), 3) == ("Ti…", "")
