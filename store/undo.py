@@ -41,11 +41,13 @@ def tag_key(name: str) -> str:
 
 @dataclass(frozen=True)
 class Edit:
-    """One article's change: ``values`` set, tags added and removed (by ``tag_key``)."""
+    """One article's change: ``values`` set, tags added and removed (by ``tag_key``),
+    then, for an undo, put back in ``order`` (tags it does not name keep their place after)."""
 
     values: Mapping[str, Any] = field(default_factory=dict)
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
 
     @cached_property
     def _added(self) -> list[tuple[str, str]]:
@@ -59,7 +61,7 @@ class Edit:
     def key(self) -> tuple[object, ...]:
         """Equal edits have equal keys: a bulk change's inverses are mostly alike and share
         one ``Edit``, so its tag keys are folded once."""
-        return (tuple(sorted(self.values.items())), self.add_tags, self.remove_tags)
+        return (tuple(sorted(self.values.items())), self.add_tags, self.remove_tags, self.order)
 
     def apply(self, doc: dict[str, Any]) -> bool:
         """Change ``doc`` (a state document) in place; whether anything changed. One edit
@@ -69,6 +71,9 @@ class Edit:
         if self.add_tags or self.remove_tags:
             current = tags_in(doc)
             tags = _edited_tags(current, self._added, self._removed)
+            if self.order:
+                rank = {tag_key(tag): n for n, tag in enumerate(self.order)}
+                tags.sort(key=lambda tag: rank.get(tag_key(tag), len(rank)))
             if tags != current:
                 doc["tags"] = tags
                 changed = True
@@ -80,7 +85,8 @@ class Edit:
         present = {tag_key(tag): tag for tag in tags_in(doc)}
         removed = [present[key] for key in self._removed if key in present]
         added = [tag for key, tag in self._added if key not in present]
-        return Edit(values, tuple(removed), tuple(added))
+        order = tuple(tags_in(doc)) if removed else ()
+        return Edit(values, tuple(removed), tuple(added), order)
 
 
 def tags_in(doc: Mapping[str, Any]) -> list[str]:

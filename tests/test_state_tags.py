@@ -256,3 +256,41 @@ def test_unread_count_of_a_result(session: Session) -> None:
     assert session.unread_among(rows) == 8
     session.undo()
     assert session.unread_among(rows) == 10
+
+
+def _snapshot(session: Session) -> list[tuple[bool, bool, tuple[str, ...]]]:
+    state = session.state
+    ids = [f"a{i}" for i in range(10)]
+    return [(state.is_read(i), state.is_starred(i), state.tags_of(i)) for i in ids]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_undo_walks_back_through_every_state_exactly(session: Session, seed: int) -> None:
+    """Random marks, stars, tags and bulk changes; undoing them one by one passes through
+    every earlier state in reverse, on disk as in memory."""
+    import random
+
+    rng = random.Random(seed)
+    ids = [f"a{i}" for i in range(10)]
+    seen = [_snapshot(session)]
+    for _ in range(25):
+        some = rng.sample(ids, rng.randint(1, len(ids)))
+        action = rng.choice(("m", "s", "t", "A", "T"))
+        if action == "m":
+            session.toggle_read(some[0])
+        elif action == "s":
+            session.toggle_star(some[0])
+        elif action == "A":
+            session.mark_all_read(some)
+        else:
+            typed = ", ".join(rng.sample(["x", "-x", "Y", "-y", "z"], 2))
+            session.edit_tags(some[:1] if action == "t" else some, parse_tag_change(typed))
+        if _snapshot(session) != seen[-1]:
+            seen.append(_snapshot(session))
+    while len(seen) > 1:
+        assert session.undo() is not None
+        seen.pop()
+        assert _snapshot(session) == seen[-1]
+    assert session.undo() is None
+    session.state = ReadingState(session.state.path)
+    assert _snapshot(session) == seen[0], "the file holds it too"

@@ -77,14 +77,14 @@ class TagsScreen(ModalScreen[TagChange | None]):
         self.known = list(known)
 
     def compose(self) -> ComposeResult:
-        names = [name for name, _ in self.known]
+        names = [clean_line(name) for name, _ in self.known]
         with Vertical(id="tags-box", classes="dialog"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
             yield Label(self._current_line(), id="tags-current", markup=False)
             yield TagInput(
                 placeholder="a, b adds · -a removes",
                 id="tags-input",
-                suggester=TagSuggester(names, self.current),
+                suggester=TagSuggester(names, [clean_line(tag) for tag in self.current]),
                 select_on_focus=False,
             )
             if self.known:
