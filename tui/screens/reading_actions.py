@@ -43,7 +43,7 @@ class ReadingStateActions(Screen[None]):
         return self.query_one(ArticleList).current_id
 
     def show_count(self) -> None:
-        """``42 of 12,408 · 7 unread`` (a ``+`` while only the first rows are counted)."""
+        """``7 unread · 42 of 12,408`` (a ``+`` while only the first rows are counted)."""
         rows = self.shown
         self.query_one(SearchBar).set_count(
             len(rows), self.session.total(), rows.complete, self.session.unread_among(rows)
