@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from store.query import Query, QueryError, parse_query
 from store.query.nodes import And, Everything, Flag, Node
 from store.saved import SavedSearches
 from store.state import ReadingState
+from store.undo import Edit, TagChange, UndoHistory, UndoStep
 
 SNIFF_BYTES = 64 * 1024
 CATCH_UP_AT_ONCE_BYTES = STREAM_ABOVE_BYTES
@@ -62,6 +64,8 @@ class Session:
     rejects: list[Reject] = field(default_factory=list)
     config: Config = field(default_factory=Config)
     config_warning: str | None = None
+    history: UndoHistory = field(default_factory=UndoHistory)
+    """This session's changes to reading state, for ``u``."""
 
     def search(self, query: Query, first: int | None = None) -> ResultRows:
         """The result of ``query``; with ``first``, possibly only its first ``first`` rows
@@ -91,15 +95,73 @@ class Session:
         self.state.set_read(article_id, read)
         self._flags_changed(article_id)
 
+    def open_article(self, article_id: str) -> bool:
+        """Record that the reader opened an article, marking it read if the config says
+        so; whether that changed its read flag. Opening is not an undo step."""
+        if self.config.auto_mark_read and not self.state.is_read(article_id):
+            self.set_read(article_id, True)
+            return True
+        self.state.mark_opened(article_id)
+        return False
+
     def toggle_read(self, article_id: str) -> bool:
+        before = self.state.is_read(article_id)
         read = self.state.toggle_read(article_id)
         self._flags_changed(article_id)
+        label = "marked read" if read else "marked unread"
+        self.history.push(UndoStep(label, {article_id: Edit({"read": before})}))
         return read
 
     def toggle_star(self, article_id: str) -> bool:
+        before = self.state.is_starred(article_id)
         starred = self.state.toggle_star(article_id)
         self._flags_changed(article_id)
+        label = "starred" if starred else "unstarred"
+        self.history.push(UndoStep(label, {article_id: Edit({"starred": before})}))
         return starred
+
+    def result_ids(self, rows: ResultRows, query: Query) -> list[str]:
+        """Every article of a result, also when ``rows`` holds only its first rows."""
+        complete = rows if rows.complete else self.search(query)
+        return self.index.article_ids(complete.rowids)
+
+    def mark_all_read(self, article_ids: list[str]) -> int:
+        """Mark articles read in one write and one undo step; how many were unread."""
+        read = Edit({"read": True})
+        undo = self.state.apply(dict.fromkeys(article_ids, read))
+        self.history.push(UndoStep(f"marked {len(undo):,} read", undo))
+        self._many_changed(undo)
+        return len(undo)
+
+    def edit_tags(self, article_ids: list[str], change: TagChange) -> int:
+        """Add and remove tags on articles in one write and one undo step; how many
+        articles changed."""
+        edit = Edit(add_tags=change.add, remove_tags=change.remove)
+        undo = self.state.apply(dict.fromkeys(article_ids, edit))
+        self.history.push(UndoStep(f"{_describe(change)} on {_articles(len(undo))}", undo))
+        self._many_changed(undo)
+        return len(undo)
+
+    def undo(self) -> UndoStep | None:
+        """Undo the last change this session made (``None``: nothing left to undo)."""
+        step = self.history.pop()
+        if step is not None:
+            self.state.apply(step.edits)
+            self._many_changed(step.edits)
+        return step
+
+    def unread_among(self, rows: ResultRows) -> int:
+        return self.index.unread_among(rows.rowids)
+
+    def _many_changed(self, edits: Mapping[str, Edit]) -> None:
+        """Bring the index's ``is:`` and ``tag:`` tables in step with what ``edits`` changed
+        (a bulk change shares a few ``Edit``s, so looking at each distinct one is cheap)."""
+        distinct = {id(edit): edit for edit in edits.values()}.values()
+        state = self.state
+        if any(edit.values for edit in distinct):
+            self.index.set_flags((i, state.is_read(i), state.is_starred(i)) for i in edits)
+        if any(edit.add_tags or edit.remove_tags for edit in distinct):
+            self.index.set_reader_tags((i, state.tags_of(i)) for i in edits)
 
     def _flags_changed(self, article_id: str) -> None:
         state = self.state
@@ -110,6 +172,7 @@ class Session:
     def reload_flags(self) -> None:
         """After a catch-up (row ids of changed articles move) or a state change elsewhere."""
         self.index.set_flags(self.state.flags(), replace=True)
+        self.index.set_reader_tags(self.state.reader_tags(), replace=True)
 
     def catch_up(self, progress: Progress | None = None) -> None:
         """Bring the index in step with the store file now (raises ``StoreError``)."""
@@ -117,6 +180,15 @@ class Session:
         self.rejects = report.rejects
         self.needs_catch_up = False
         self.reload_flags()
+
+
+def _describe(change: TagChange) -> str:
+    parts = [f"+{tag}" for tag in change.add] + [f"-{tag}" for tag in change.remove]
+    return "tags " + " ".join(parts)
+
+
+def _articles(count: int) -> str:
+    return "1 article" if count == 1 else f"{count:,} articles"
 
 
 def _both(first: Node, second: Node) -> Node:

@@ -1,4 +1,4 @@
-"""Reading state (read, starred, last opened) in a small TinyDB file of its own.
+"""Reading state (read, starred, tags, last opened) in a small TinyDB file of its own.
 
 State changes on every keystroke, so it never lives in the article file: marking an article
 read rewrites a file of a few kilobytes, not the whole store. Each change re-reads the file
@@ -8,7 +8,8 @@ updates.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from tinydb.table import Table
 
 from store.errors import StoreError
 from store.storage import AtomicJSONStorage, holding, read_tables
+from store.undo import Edit, tag_key, tags_in
 
 STATE_TABLE = "state"
 
@@ -77,6 +79,74 @@ class ReadingState:
         self._update(article_id, {"starred": starred})
         return starred
 
+    def opened(self, article_id: str) -> str | None:
+        """When the article was last opened (ISO 8601, UTC), or ``None``."""
+        value = self._flags.get(article_id, {}).get("opened")
+        return value if isinstance(value, str) else None
+
+    def mark_opened(self, article_id: str) -> None:
+        """Record an opening that leaves the read flag alone (auto-mark-read off)."""
+        self._update(article_id, {"opened": _now()})
+
+    def tags_of(self, article_id: str) -> tuple[str, ...]:
+        """The reader's own tags of an article, in the order they were added."""
+        return tuple(tags_in(self._flags.get(article_id, {})))
+
+    def known_tags(self) -> list[tuple[str, int]]:
+        """Every tag in use with the number of articles carrying it, most used first."""
+        counts: Counter[str] = Counter()
+        shown: dict[str, str] = {}
+        for doc in self._flags.values():
+            for tag in tags_in(doc):
+                counts[tag_key(tag)] += 1
+                shown.setdefault(tag_key(tag), tag)
+        return [
+            (shown[key], n) for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+
+    def reader_tags(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(article id, tags) of every article with a state, for ``tag:`` searches."""
+        return [(article_id, tuple(tags_in(doc))) for article_id, doc in self._flags.items()]
+
+    def apply(self, edits: Mapping[str, Edit]) -> dict[str, Edit]:
+        """Apply an edit per article in ONE write of the state file (a bulk change of
+        10,000 articles is one rewrite, not 10,000); returns the edits that undo it, for
+        the articles it changed."""
+        undo: dict[str, Edit] = {}
+        alike: dict[tuple[object, ...], Edit] = {}
+        for article_id, edit in edits.items():
+            doc = self._flags.setdefault(article_id, {"id": article_id})
+            inverse = edit.inverse(doc)
+            if edit.apply(doc):
+                undo[article_id] = alike.setdefault(inverse.key, inverse)
+        if undo and self.writable:
+            changed = {article_id: edits[article_id] for article_id in undo}
+            try:
+                write_table(
+                    self.path, STATE_TABLE, lambda table: self._apply_on_disk(table, changed)
+                )
+            except (StoreError, OSError) as exc:
+                self.error = f"reading state not saved: {exc}"
+        return undo
+
+    def _apply_on_disk(self, table: Table, edits: Mapping[str, Edit]) -> None:
+        """Apply ``edits`` to the documents the file holds now (another process may have
+        changed them since they were read), keeping what it wrote."""
+
+        def update(docs: dict[int, Any]) -> None:
+            by_id = {doc.get("id"): doc for doc in docs.values() if isinstance(doc, dict)}
+            next_id = max(docs, default=0) + 1
+            for article_id, edit in edits.items():
+                doc = by_id.get(article_id)
+                if doc is None:
+                    doc = docs[next_id] = {"id": article_id}
+                    next_id += 1
+                edit.apply(doc)
+                self._flags[article_id] = dict(doc)
+
+        # One read and one write of the file; Table's public methods take one per document.
+        table._update_table(update)
+
     def _update(self, article_id: str, changes: dict[str, Any]) -> None:
         """Apply ``changes`` in memory, then durably; failures keep the app going read-only."""
         self._flags.setdefault(article_id, {"id": article_id}).update(changes)
@@ -92,6 +162,10 @@ class ReadingState:
         write_table(
             self.path, STATE_TABLE, lambda table: table.upsert(doc, Query().id == article_id)
         )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def write_table(path: Path, name: str, change: Callable[[Table], object]) -> None:

@@ -71,6 +71,20 @@ class NewsdeskApp(App[None]):
                 "Toggle star", "Star or unstar the current article (s)", screen.action_toggle_star
             )
             yield SystemCommand(
+                "Tags", "Edit the current article's tags (t)", screen.action_edit_tags
+            )
+            yield SystemCommand(
+                "Mark all read",
+                "Mark every article of the result read (A)",
+                screen.action_mark_all_read,
+            )
+            yield SystemCommand(
+                "Tag all", "Tag every article of the result (T)", screen.action_tag_all
+            )
+            yield SystemCommand(
+                "Undo", "Undo the last mark, star or tag change (u)", screen.action_undo
+            )
+            yield SystemCommand(
                 "Next article", "Read the next article (])", lambda: screen.action_step(1)
             )
             yield SystemCommand(

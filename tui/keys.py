@@ -26,7 +26,7 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("/", "search: every word must match; the last one is a prefix"),
             ('"a b"  -x  a OR b  ( )', "phrase, exclude, either, group"),
-            ("title: source: author: tag:", "…a word in one field"),
+            ("title: source: author: tag:", "…a word in one field; tag: your tags too"),
             ("person: org: place: entity:", "…an entity the article mentions"),
             ("is:unread|read|starred", "…reading state"),
             ("after: before: on: date:", "…2025-02, 2025-02-23, today, 7d, 3m"),
@@ -57,6 +57,10 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("m", "mark read / unread"),
             ("s", "star / unstar"),
+            ("t", "tags of the article: a, b adds, -a removes; tab completes"),
+            ("A", "mark every article of the result read"),
+            ("T", "tag every article of the result"),
+            ("u", "undo the last m, s, t, A or T; again for the one before"),
         ),
     ),
     (

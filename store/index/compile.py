@@ -121,7 +121,13 @@ def condition(node: Node, rowid: str = ON_META) -> tuple[str, tuple[object, ...]
 
 def _leaf(node: Node, rowid: str) -> tuple[str, tuple[object, ...]]:
     if isinstance(node, Tag):
-        return _exact(rowid, "SELECT rowid FROM tags WHERE", "tag", node.value, node.prefix, ())
+        # The article's own tags, or the reader's (kept in step by the session).
+        own, own_params = _exact(
+            rowid, "SELECT rowid FROM tags WHERE", "tag", node.value, node.prefix, ()
+        )
+        select = "SELECT rowid FROM temp.reader_tags WHERE"
+        mine, my_params = _exact(rowid, select, "tag", node.value, node.prefix, ())
+        return f"({own} OR {mine})", own_params + my_params
     if isinstance(node, Mention):
         kind = ("kind = ? AND", (node.kind,)) if node.kind else ("", ())
         select = f"SELECT rowid FROM mentions WHERE {kind[0]}"

@@ -98,4 +98,9 @@ def connect(path: Path | None) -> sqlite3.Connection:
         "CREATE TEMP TABLE IF NOT EXISTS flags("
         "rowid INTEGER PRIMARY KEY, read INTEGER NOT NULL, starred INTEGER NOT NULL)"
     )
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS reader_tags("
+        "tag TEXT NOT NULL, rowid INTEGER NOT NULL, PRIMARY KEY(tag, rowid)) WITHOUT ROWID"
+    )
+    conn.execute("CREATE INDEX IF NOT EXISTS temp.reader_tags_by_row ON reader_tags(rowid)")
     return conn

@@ -16,6 +16,7 @@ import orjson
 
 from store.article import Article, article_from_document
 from store.errors import StoreError
+from store.fold import fold
 from store.index import sync
 from store.index.compile import plan
 from store.index.schema import connect, index_path_for, remove_index_files
@@ -55,6 +56,7 @@ class SearchIndex:
         """Why the index is kept in memory only (a folder that cannot be written), or ""."""
         self._everything: list[int] | None = None
         self._by_source_order: list[int] | None = None
+        self._read_rows: set[int] | None = None
 
     @classmethod
     def open(cls, store_path: Path) -> SearchIndex:
@@ -211,6 +213,7 @@ class SearchIndex:
 
     def set_flags(self, flags: Iterable[tuple[str, bool, bool]], replace: bool = False) -> None:
         """Reading state for ``is:`` terms: (article id, read, starred)."""
+        self._read_rows = None
         with self.conn:
             if replace:
                 self.conn.execute("DELETE FROM temp.flags")
@@ -218,6 +221,53 @@ class SearchIndex:
                 "INSERT OR REPLACE INTO temp.flags SELECT rowid, ?, ? FROM meta WHERE id = ?",
                 ((read, starred, article_id) for article_id, read, starred in flags),
             )
+
+    def unread_among(self, rowids: Sequence[int]) -> int:
+        """How many of ``rowids`` are unread (a set lookup each: cheap on every keystroke)."""
+        if self._read_rows is None:
+            sql = "SELECT rowid FROM temp.flags WHERE read"
+            self._read_rows = set(self._ids(sql, ()))
+        return len(rowids) - len(self._read_rows.intersection(rowids))
+
+    def article_ids(self, rowids: Sequence[int]) -> list[str]:
+        """The article ids of ``rowids``, in their order (a bulk change takes ids)."""
+        found: dict[int, str] = {}
+        for start in range(0, len(rowids), 500):
+            chunk = tuple(rowids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT rowid, id FROM meta WHERE rowid IN ({marks})"
+            found.update(self.conn.execute(query, chunk))
+        return [found[rowid] for rowid in rowids if rowid in found]
+
+    def set_reader_tags(
+        self, tags: Iterable[tuple[str, Sequence[str]]], replace: bool = False
+    ) -> None:
+        """The reader's own tags for ``tag:`` terms: (article id, tags), folded here.
+
+        One statement per distinct tag, its articles' ids passed as one JSON array: a bulk
+        change gives 100,000 articles the same few tags."""
+        tags = list(tags)
+        by_tag: dict[str, list[str]] = {}
+        for article_id, names in tags:
+            for name in names:
+                by_tag.setdefault(fold(name), []).append(article_id)
+        with self.conn:
+            if replace:
+                self.conn.execute("DELETE FROM temp.reader_tags")
+            else:
+                ids = orjson.dumps([article_id for article_id, _ in tags]).decode()
+                self.conn.execute(
+                    f"DELETE FROM temp.reader_tags WHERE rowid IN ({_ROWIDS_OF_JSON_IDS})", (ids,)
+                )
+            insert = "INSERT OR IGNORE INTO temp.reader_tags SELECT ?, rowid FROM"
+            self.conn.executemany(
+                f"{insert} ({_ROWIDS_OF_JSON_IDS})",
+                ((tag, orjson.dumps(ids).decode()) for tag, ids in by_tag.items()),
+            )
+
+
+_ROWIDS_OF_JSON_IDS = "SELECT meta.rowid FROM json_each(?) AS ids JOIN meta ON meta.id = ids.value"
+"""The row ids of the article ids in a JSON array (one parameter however many ids)."""
 
 
 def _connect_rebuilding(path: Path) -> sqlite3.Connection:

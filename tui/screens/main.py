@@ -29,6 +29,7 @@ from store.saved import SavedSearch
 from store.session import Session
 from tui.screens.arranging import ArrangingScreen
 from tui.screens.link_actions import LINK_BINDINGS, LinkActions
+from tui.screens.reading_actions import READING_BINDINGS, ReadingStateActions
 from tui.screens.saved import QUICK_KEYS, SavedSearchesScreen, SaveSearchScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
@@ -46,7 +47,7 @@ FACET_SAMPLE = 2_000
 """Entity facets count the newest this many results."""
 
 
-class MainScreen(LinkActions, ArrangingScreen):
+class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
     """Routes messages between the panes; the panes never talk to each other."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -65,6 +66,7 @@ class MainScreen(LinkActions, ArrangingScreen):
             for n in range(1, QUICK_KEYS + 1)
         ),
         *LINK_BINDINGS,
+        *READING_BINDINGS,
     ]
     """Keys that act on the current article wherever the focus is."""
 
@@ -92,6 +94,7 @@ class MainScreen(LinkActions, ArrangingScreen):
     def on_mount(self) -> None:
         article_list = self.query_one(ArticleList)
         article_list.flags = self.state
+        self.query_one(ArticleView).tags_of = self.state.tags_of
         self._show_results("")
         article_list.focus()
         self._apply_width(self.size.width)
@@ -150,9 +153,7 @@ class MainScreen(LinkActions, ArrangingScreen):
         groups = self._grouper.groups(self.shown, arrangement.grouping(self.search_query))
         article_list.show(self.shown, empty, groups)
         self.query_one(SearchBar).set_arrangement(arrangement.describe(self.search_query))
-        self.query_one(SearchBar).set_count(
-            len(self.shown), self.session.total(), self.shown.complete
-        )
+        self.show_count()
         if not self.shown:
             self.query_one(ArticleView).show_article(None)
         if self.has_class("-facets"):
@@ -192,12 +193,12 @@ class MainScreen(LinkActions, ArrangingScreen):
 
     def _read(self, article_id: str) -> None:
         self._show(article_id)
-        if not self.state.is_read(article_id):
-            self.session.set_read(article_id, True)
+        if self.session.open_article(article_id):
             self._state_changed(article_id)
 
     def _state_changed(self, article_id: str) -> None:
         self.query_one(ArticleList).refresh_row(article_id)
+        self.show_count()
         if self.state.error and not self._warned_read_only:
             self._warned_read_only = True
             self.notify(self.state.error, severity="warning", timeout=8, markup=False)

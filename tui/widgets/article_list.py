@@ -36,6 +36,8 @@ class RowFlags(Protocol):
 
     def is_starred(self, article_id: str) -> bool: ...
 
+    def tags_of(self, article_id: str) -> tuple[str, ...]: ...
+
 
 def _no_hits(title: str) -> list[Span]:
     return []
@@ -48,9 +50,12 @@ class _NoFlags:
     def is_starred(self, article_id: str) -> bool:
         return False
 
+    def tags_of(self, article_id: str) -> tuple[str, ...]:
+        return ()
+
 
 class ArticleList(ScrollView, can_focus=True):
-    """One row per article: unread dot, star, date, source, title."""
+    """One row per article: unread dot, star, date, source, title, the reader's tags."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
@@ -73,6 +78,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--empty",
         "article-list--hit",
         "article-list--group",
+        "article-list--tags",
     }
 
     DEFAULT_CSS = """
@@ -82,6 +88,7 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList > .article-list--unread { text-style: bold; }
     ArticleList > .article-list--hit { text-style: reverse; }
     ArticleList > .article-list--group { color: $text-accent; text-style: bold; }
+    ArticleList > .article-list--tags { color: $text-muted; text-style: italic; }
     """
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -225,10 +232,13 @@ class ArticleList(ScrollView, can_focus=True):
                 self._part("source", base),
             ),
         ]
-        used = sum(cell_len(text) for text, _ in cells)
-        title = _fit(clean_line(article.title), max(0, width - used))
+        room = max(0, width - sum(cell_len(text) for text, _ in cells))
+        title, tags = _title_and_tags(
+            clean_line(article.title), self.flags.tags_of(article.id), room
+        )
         segments = [Segment(text, style) for text, style in cells]
         segments.extend(self._title_segments(title, base))
+        segments.append(Segment(tags, self._part("tags", base)))
         return Strip(segments).adjust_cell_length(width, base)
 
     def _format_header(self, group: Group, width: int) -> Strip:
@@ -264,3 +274,13 @@ def _fit(text: str, width: int) -> str:
     if cell_len(text) <= width or width <= 1:
         return set_cell_size(text, width)
     return set_cell_size(set_cell_size(text, width - 1).rstrip() + "…", width)
+
+
+def _title_and_tags(title: str, tags: tuple[str, ...], room: int) -> tuple[str, str]:
+    """The title and, right after it, the reader's tags (``#a #b``) in ``room`` cells; when
+    both do not fit, the tags get up to a third of the room and the title the rest."""
+    label = "".join(f" #{clean_line(tag)}" for tag in tags)
+    if cell_len(title) + cell_len(label) <= room:
+        return title, label
+    label = _fit(label, min(cell_len(label), room // 3)) if label else ""
+    return _fit(title, room - cell_len(label)), label

@@ -9,6 +9,7 @@ under the title and the URLs in the body are OSC 8 hyperlinks (http, https, mail
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -26,6 +27,7 @@ from textual.widgets import Static
 from store.article import ENTITY_KINDS, Article, Entity
 from store.entities import extract_entities
 from store.entity_index import canonical_names
+from store.fold import fold
 from store.links import find_urls, hyperlink_target
 from store.query.highlight import Span, hit_spans
 from store.query.nodes import Text as Term
@@ -96,6 +98,8 @@ class ArticleView(VerticalScroll, can_focus=True):
         """The search's words and phrases, marked where they occur."""
         self._hits: list[Span] = []
         self._hit: int | None = None
+        self.tags_of: Callable[[str], tuple[str, ...]] = lambda article_id: ()
+        """The reader's own tags of an article, shown after the article's."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-header")
@@ -126,6 +130,11 @@ class ArticleView(VerticalScroll, can_focus=True):
         if self.article is not None:
             self.query_one("#article-header", Static).update(self._header(self.article))
             self._render_body()
+
+    def refresh_header(self) -> None:
+        """Redraw the header (the reader's tags changed)."""
+        if self.article is not None:
+            self.query_one("#article-header", Static).update(self._header(self.article))
 
     def _find_hits(self) -> None:
         self._hits = hit_spans(self._body, self.terms, "body")
@@ -204,9 +213,10 @@ class ArticleView(VerticalScroll, can_focus=True):
             text.append("\n" + url, style=self._style("article-view--meta"))
             if target := hyperlink_target(url):
                 text.stylize(Style(link=target), len(text) - len(url), len(text))
-        if article.tags:
-            tags = " ".join(f"#{clean_line(tag)}" for tag in article.tags)
-            text.append("\n" + tags, style=self._style("article-view--meta"))
+        if tags := _all_tags(article.tags, self.tags_of(article.id)):
+            text.append(
+                "\n" + " ".join(f"#{tag}" for tag in tags), style=self._style("article-view--meta")
+            )
         return text
 
     def _legend(self) -> Text:
@@ -304,3 +314,11 @@ def _link_urls(text: Text, body: str) -> None:
     for span in find_urls(body):
         if target := hyperlink_target(span.url):
             text.stylize(Style(link=target, underline=True), span.start, span.end)
+
+
+def _all_tags(own: tuple[str, ...], readers: tuple[str, ...]) -> list[str]:
+    """The article's tags, then the reader's, each once (ignoring case and accents)."""
+    tags: dict[str, str] = {}
+    for tag in filter(None, map(clean_line, (*own, *readers))):
+        tags.setdefault(fold(tag), tag)
+    return list(tags.values())

@@ -39,12 +39,19 @@ class SearchBar(Horizontal):
         yield Label("", id="query-error", markup=False)
         yield Label("", id="status")
         yield Label("", id="arrangement", markup=False)
+        yield Label("", id="unread-count")
         yield Label("", id="match-count")
 
-    def set_count(self, shown: int, total: int, complete: bool = True) -> None:
-        """``12 of 5,000``; ``5,000+ of 100,000`` while the rest is still being counted."""
+    def set_count(
+        self, shown: int, total: int, complete: bool = True, unread: int | None = None
+    ) -> None:
+        """``3 unread · 12 of 5,000``; ``5,000+ of 100,000`` while the rest is still being
+        counted. The unread count comes first so the line still ends with the count."""
         more = "" if complete else "+"
         self.query_one("#match-count", Label).update(f"{shown:,}{more} of {total:,}")
+        unread_label = self.query_one("#unread-count", Label)
+        unread_label.update("" if unread is None else f"{unread:,}{more} unread ·")
+        unread_label.display = unread is not None
 
     def set_arrangement(self, text: str) -> None:
         """How the list is arranged: ``by date``, ``grouped by source · unread only``."""

@@ -1,0 +1,124 @@
+"""Reading-state keys of the main screen: tags (``t``), mark all read (``A``), tag all
+(``T``) and undo (``u``), with the unread count in the search bar.
+
+Kept apart from ``MainScreen`` so the screen stays a coordinator; the session does the
+work and keeps the index's ``is:`` and ``tag:`` tables in step.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from store.index.rows import ResultRows
+from store.query.nodes import Query
+from store.sanitize import clean_line
+from store.session import Session
+from store.undo import TagChange
+from tui.screens.tags import TagsScreen
+from tui.widgets.article_list import ArticleList
+from tui.widgets.article_view import ArticleView
+from tui.widgets.search_bar import SearchBar
+
+TITLE_CHARS = 50
+"""The article's title in the tag dialog is cut to this length."""
+
+READING_BINDINGS = [
+    Binding("t", "edit_tags", "Tags", show=False, id="main.tags"),
+    Binding("A", "mark_all_read", "All read", show=False, id="main.mark_all_read"),
+    Binding("T", "tag_all", "Tag all", show=False, id="main.tag_all"),
+    Binding("u", "undo", "Undo", show=False, id="main.undo"),
+]
+
+
+class ReadingStateActions(Screen[None]):
+    """Mixed into ``MainScreen``, which provides the session, the result and the cursor."""
+
+    session: Session
+    shown: ResultRows
+    search_query: Query
+    _warned_read_only: bool
+
+    def current_id(self) -> str | None:
+        return self.query_one(ArticleList).current_id
+
+    def show_count(self) -> None:
+        """``7 unread · 42 of 12,408`` (a ``+`` while only the first rows are counted)."""
+        rows = self.shown
+        self.query_one(SearchBar).set_count(
+            len(rows), self.session.total(), rows.complete, self.session.unread_among(rows)
+        )
+
+    def action_edit_tags(self) -> None:
+        """Edit the current article's tags (``t``)."""
+        article_id = self.current_id()
+        if article_id is None:
+            self.notify("No article to tag", timeout=2)
+            return
+        article = self.session.article(article_id)
+        title = _shortened(clean_line(article.title if article is not None else article_id))
+        state = self.session.state
+        dialog = TagsScreen(f"Tags of “{title}”", state.tags_of(article_id), state.known_tags())
+        self.app.push_screen(dialog, lambda change: self._tag([article_id], change))
+
+    def action_tag_all(self) -> None:
+        """Add (or remove) tags on every article of the result (``T``)."""
+        ids = self._result_ids()
+        if not ids:
+            self.notify("No articles to tag", timeout=2)
+            return
+        title = f"Tag all {_articles(len(ids))} of the result"
+        dialog = TagsScreen(title, (), self.session.state.known_tags())
+        self.app.push_screen(dialog, lambda change: self._tag(ids, change))
+
+    def _tag(self, article_ids: list[str], change: TagChange | None) -> None:
+        if change is None:
+            return
+        changed = self.session.edit_tags(article_ids, change)
+        if changed == 0:
+            self.notify("Tags unchanged", timeout=2)
+        else:
+            self.notify(f"Tags changed on {_articles(changed)} — u undoes", timeout=3, markup=False)
+        self.reading_state_changed()
+
+    def action_mark_all_read(self) -> None:
+        """Mark every article of the result read, at once, as newsboat does (``A``); one
+        undo step brings back exactly what was unread."""
+        ids = self._result_ids()
+        marked = self.session.mark_all_read(ids)
+        if marked == 0:
+            self.notify("Nothing unread here", timeout=2)
+            return
+        self.notify(f"Marked {marked:,} read — u undoes", timeout=4, markup=False)
+        self.reading_state_changed()
+
+    def action_undo(self) -> None:
+        """Undo this session's last mark, star or tag change (``u``), one step at a time."""
+        step = self.session.undo()
+        if step is None:
+            self.notify("Nothing to undo", timeout=2)
+            return
+        self.notify(f"Undone: {step.label}", timeout=3, markup=False)
+        self.reading_state_changed()
+
+    def _result_ids(self) -> list[str]:
+        """Every article of the current query, not only the rows fetched while typing."""
+        return self.session.result_ids(self.shown, self.search_query)
+
+    def reading_state_changed(self) -> None:
+        """Redraw what shows reading state: rows, the article's tags, the unread count."""
+        self.query_one(ArticleList).refresh()
+        self.query_one(ArticleView).refresh_header()
+        self.show_count()
+        error = self.session.state.error
+        if error and not self._warned_read_only:
+            self._warned_read_only = True
+            self.notify(error, severity="warning", timeout=8, markup=False)
+
+
+def _shortened(title: str, width: int = TITLE_CHARS) -> str:
+    return title if len(title) <= width else title[: width - 1].rstrip() + "…"
+
+
+def _articles(count: int) -> str:
+    return "1 article" if count == 1 else f"{count:,} articles"
