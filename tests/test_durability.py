@@ -527,3 +527,61 @@ def test_a_newer_store_is_refused_by_import_into_and_left_alone(tmp_path: Path) 
 
     assert path.read_bytes() == before
     assert path.stat().st_mtime_ns == mtime
+
+
+@pytest.fixture
+def cli(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., int]:
+    """``newsdesk ARGS`` run in this process, with no real user folders."""
+    from tui.cli import main
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("NEWSDESK_DB", raising=False)
+    return lambda *args: main(list(args))
+
+
+COMMANDS = {
+    "app": lambda store, tmp: ["--db", str(store)],
+    "import": lambda store, tmp: ["--db", str(store), "import", str(_articles_file(tmp))],
+    "search": lambda store, tmp: ["--db", str(store), "search", "future"],
+    "feeds-remove": lambda store, tmp: ["--db", str(store), "feeds", "remove", "1"],
+}
+
+
+def _articles_file(folder: Path) -> Path:
+    path = folder / "incoming.json"
+    path.write_text('[{"id": "b", "title": "Later", "body": "Body."}]', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small", "streamed"])
+@pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
+def test_a_newer_store_is_refused_in_one_line_by_every_command_and_left_alone(
+    tmp_path: Path,
+    cli: Callable[..., int],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: Callable[[Path, Path], list[str]],
+    large: bool,
+) -> None:
+    if large:  # opened from a sniff of its head, read in the background
+        monkeypatch.setattr("store.session.CATCH_UP_AT_ONCE_BYTES", 10)
+    folder = tmp_path / "stores"
+    folder.mkdir()
+    store = newer_store(folder / "articles.json")
+    store_bytes = store.read_bytes()
+    tables = read_tables(store)
+    tables["feeds"] = {"1": {"url": "https://wire.test/feed.xml"}}
+    store.write_bytes(orjson.dumps(tables))
+    before, mtime = store.read_bytes(), store.stat().st_mtime_ns
+    assert before != store_bytes
+    args = command(store, tmp_path)
+
+    status = cli(*args)
+
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1 and "newer newsdesk" in err and "upgrade" in err, err
+    assert store.read_bytes() == before
+    assert store.stat().st_mtime_ns == mtime
+    assert {p.name for p in folder.iterdir()} <= {"articles.json", "articles.json.lock"}
