@@ -17,7 +17,8 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from store.errors import StoreError
-from store.storage import Tables, read_tables, updating
+from store.snapshot import updating
+from store.storage import Tables, read_tables
 
 STATE_TABLE = "state"
 
@@ -100,7 +101,7 @@ def write_table(path: Path, name: str, change: Callable[[Table], object]) -> Non
         # A fresh Table per write: TinyDB caches the next document id per Table, which
         # would collide with ids another process has since used.
         change(Table(_InMemory(snapshot.tables), name, cache_size=0))
-        snapshot.indexes.clear()  # the change may have moved any document
+        snapshot.changed_all()  # the change may have moved any document
 
 
 def upsert_documents(
@@ -123,6 +124,7 @@ def upsert_documents(
                 index.ids[doc[key]] = doc_id
                 table[doc_id] = {}
             table[doc_id].update(doc)
+            snapshot.changed(name, doc_id)
 
 
 class _InMemory(Storage):

@@ -5,9 +5,8 @@ loses the store. ``AtomicJSONStorage`` writes a temporary file in the same folde
 and swaps it in with ``os.replace``; readers therefore always see a complete old or new file.
 Writers hold an inter-process lock (``<file>.lock``) so that two processes never interleave.
 
-A file changed many times by one process (the reading state, on every keystroke) is not
-re-read before each change: ``updating`` keeps the tables last read or written in memory, with
-the file's identity, and re-reads only when another process has replaced the file since.
+A file changed many times by one process (the reading state) is changed through
+``store.snapshot.updating`` instead, which does not re-read it before each change.
 """
 
 from __future__ import annotations
@@ -17,8 +16,7 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -131,12 +129,16 @@ def remove_leftovers(path: Path) -> int:
     return removed
 
 
-def write_atomically(path: Path, payload: bytes) -> None:
-    """Replace ``path`` with ``payload`` so that no reader ever sees a partial file."""
+def write_atomically(path: Path, payload: bytes | Sequence[bytes]) -> None:
+    """Replace ``path`` with ``payload`` (or its parts, one after another: a large file
+    need not be copied into one buffer first) so that no reader ever sees a partial file."""
     fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as tmp:
-            tmp.write(payload)
+            if isinstance(payload, bytes):
+                tmp.write(payload)
+            else:
+                tmp.writelines(payload)
             tmp.flush()
             os.fchmod(tmp.fileno(), _mode_for(path))
             os.fsync(tmp.fileno())
@@ -157,7 +159,7 @@ def dump_tables(tables: Tables) -> bytes:
         return orjson.dumps(tables, option=orjson.OPT_NON_STR_KEYS)
 
 
-def write_or_explain(path: Path, payload: bytes) -> None:
+def write_or_explain(path: Path, payload: bytes | Sequence[bytes]) -> None:
     """``write_atomically``, with a failure as a one-line ``StoreError`` naming the cause."""
     try:
         write_atomically(path, payload)
@@ -205,131 +207,8 @@ class AtomicJSONStorage(Storage):
     def write(self, data: Tables) -> None:
         payload = dump_tables(data)
         with holding(self.lock):
-            forget(self.path)
             remove_leftovers(self.path)
             write_or_explain(self.path, payload)
 
     def close(self) -> None:
         """Nothing stays open between operations."""
-
-
-# --- changing a file often: the tables kept between changes -------------------------------
-
-
-@dataclass
-class KeyIndex:
-    """Where each document of a table is, by the value of one of its fields, and the id the
-    next new document gets (TinyDB's: one more than the largest)."""
-
-    ids: dict[object, str]
-    next_id: int
-
-
-@dataclass
-class Snapshot:
-    """The tables of a file as this process last read or wrote them.
-
-    ``fd`` stays open on the file read or written: while it is, the system cannot give that
-    file's inode number to another file, so "same device and inode as the path has now" means
-    the very same file, which writers only ever replace, never change in place (size and
-    mtime are compared as well, for a file edited in place by hand).
-    """
-
-    fd: int
-    signature: tuple[int, int, int, int]
-    tables: Tables
-    indexes: dict[tuple[str, str], KeyIndex] = field(default_factory=dict)
-
-    def index(self, table: str, key: str) -> KeyIndex:
-        """The documents of ``table`` by their ``key`` field, built on first use."""
-        found = self.indexes.get((table, key))
-        if found is None:
-            docs = self.tables.get(table, {})
-            ids = {doc[key]: doc_id for doc_id, doc in docs.items() if _keyed(doc, key)}
-            numbers = [int(doc_id) for doc_id in docs if doc_id.isdigit()]
-            found = self.indexes[(table, key)] = KeyIndex(ids, max(numbers, default=0) + 1)
-        return found
-
-
-def _keyed(doc: object, key: str) -> bool:
-    return isinstance(doc, dict) and isinstance(doc.get(key), str | int)
-
-
-_SNAPSHOTS: dict[str, Snapshot] = {}
-
-
-def _signature(info: os.stat_result) -> tuple[int, int, int, int]:
-    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
-
-
-def forget(path: Path) -> None:
-    """Drop what is kept of ``path`` (its next change reads the file again)."""
-    snapshot = _SNAPSHOTS.pop(str(path.resolve()), None)
-    if snapshot is not None:
-        os.close(snapshot.fd)
-
-
-def _current(path: Path) -> Snapshot:
-    """The tables ``path`` holds now: the kept ones if the file is the one kept, else read.
-    A missing file holds no tables. Call holding the lock."""
-    key = str(path.resolve())
-    kept = _SNAPSHOTS.get(key)
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        forget(path)
-        return Snapshot(-1, (0, 0, 0, 0), {})
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot read ({exc.strerror})") from None
-    if kept is not None and kept.signature == _signature(info):
-        return kept
-    forget(path)
-    return _read_snapshot(path)
-
-
-def _read_snapshot(path: Path) -> Snapshot:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        with os.fdopen(os.dup(fd), "rb") as file:
-            raw = file.read()
-        snapshot = Snapshot(fd, _signature(os.fstat(fd)), parse_tables(path, raw))
-    except BaseException:
-        os.close(fd)
-        raise
-    _SNAPSHOTS[str(path.resolve())] = snapshot
-    return snapshot
-
-
-def _keep(path: Path, snapshot: Snapshot) -> None:
-    """Remember the tables just written, with the identity of the file now at ``path``."""
-    fd = os.open(path, os.O_RDONLY)
-    snapshot.fd, snapshot.signature = fd, _signature(os.fstat(fd))
-    _SNAPSHOTS[str(path.resolve())] = snapshot
-
-
-@contextlib.contextmanager
-def updating(path: Path) -> Iterator[Snapshot]:
-    """Change the tables of ``path`` in place, under its lock, on what the file holds now;
-    written atomically when the block ends, and not at all if it raises.
-
-    The tables yielded are kept for the next change, so one process changing a file again
-    and again reads it once, not before every change. Failures raise ``StoreError``.
-    """
-    lock = lock_for(path)
-    with holding(lock):
-        snapshot = _current(path)
-        try:
-            yield snapshot
-            remove_leftovers(path)
-            write_or_explain(path, dump_tables(snapshot.tables))
-        except BaseException:
-            forget(path)  # the tables were changed in memory but not on disk
-            raise
-        _SNAPSHOTS.pop(str(path.resolve()), None)
-        if snapshot.fd >= 0:
-            os.close(snapshot.fd)
-        with contextlib.suppress(OSError):
-            _keep(path, snapshot)

@@ -20,6 +20,7 @@ from typing import Any
 
 import orjson
 import pytest
+from tinydb import Query
 
 from store import storage
 from store.article import SCHEMA_VERSION, Article
@@ -27,6 +28,7 @@ from store.errors import StoreError
 from store.ingest.importer import import_into
 from store.ingest.result import ReadResult
 from store.library import open_store
+from store.snapshot import updating
 from store.state import STATE_TABLE, ReadingState, upsert_documents, write_table
 from store.storage import (
     AtomicJSONStorage,
@@ -34,7 +36,6 @@ from store.storage import (
     lock_for,
     read_tables,
     remove_leftovers,
-    updating,
 )
 
 # --- kill -9 mid-write ---------------------------------------------------------------------
@@ -585,3 +586,32 @@ def test_a_newer_store_is_refused_in_one_line_by_every_command_and_left_alone(
     assert store.read_bytes() == before
     assert store.stat().st_mtime_ns == mtime
     assert {p.name for p in folder.iterdir()} <= {"articles.json", "articles.json.lock"}
+
+
+def test_a_file_rewritten_document_by_document_is_what_orjson_would_write(
+    tmp_path: Path,
+) -> None:
+    """After the first writes only changed documents are encoded again; the file must still
+    be byte for byte the JSON of the whole tables."""
+    path = tmp_path / "state.json"
+    path.write_bytes(b'{"searches": {"1": {"name": "x", "query": "y"}}, "state": {}}')
+    rng = random.Random(3)
+    model: dict[str, dict[str, Any]] = {}
+    for step in range(60):
+        aid = f"a{rng.randrange(25)}"
+        if step % 10 == 9:
+            write_table(path, STATE_TABLE, lambda t, aid=aid: t.remove(Query().id == aid))
+            model.pop(aid, None)
+        else:
+            doc = {"id": aid, "read": step % 2 == 0, "n": step}
+            upsert_documents(path, STATE_TABLE, [doc])
+            model.setdefault(aid, {}).update(doc)
+        if step == 30:
+            upsert_documents(path, "other", [{"id": "é", "tags": ["Zürich"]}])
+        raw = path.read_bytes()
+        assert raw == orjson.dumps(orjson.loads(raw)), f"step {step}"
+        table = orjson.loads(raw)[STATE_TABLE]
+        assert {doc["id"]: doc for doc in table.values()} == model, f"step {step}"
+        assert len(table) == len(model), "one document per article"
+    assert read_tables(path)["other"] == {"1": {"id": "é", "tags": ["Zürich"]}}
+    assert read_tables(path)["searches"] == {"1": {"name": "x", "query": "y"}}
