@@ -135,8 +135,12 @@ _CLOSER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-close")
 def _release(fd: int) -> None:
     """Close ``fd`` in the background: it may be the last hold on a replaced file, and
     freeing a file of megabytes takes milliseconds nobody needs to wait for."""
-    if fd >= 0:
+    if fd < 0:
+        return
+    try:
         _CLOSER.submit(os.close, fd)
+    except RuntimeError:  # the interpreter is shutting down
+        os.close(fd)
 
 
 def _signature(info: os.stat_result) -> Signature:

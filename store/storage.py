@@ -16,6 +16,7 @@ import errno
 import os
 import stat
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -62,20 +63,27 @@ def describe(exc: OSError) -> str:
     return f"{cause} ({detail})" if cause and cause != detail.lower() else detail
 
 
+_THREAD_LOCKS: dict[str, threading.RLock] = {}
+
+
 @contextlib.contextmanager
 def holding(lock: FileLock) -> Iterator[None]:
     """Hold ``lock``, turning a timeout, or a lock file that cannot be created (a read-only
-    folder), into a one-line store error."""
-    try:
-        lock.acquire()
-    except Timeout as exc:
-        raise LockTimeout(f"{exc.lock_file} is held by another process") from None
-    except OSError as exc:
-        raise StoreError(f"{lock.lock_file}: cannot lock: {describe(exc)}") from None
-    try:
-        yield
-    finally:
-        lock.release()
+    folder), into a one-line store error.
+
+    The file lock is shared by the threads of a process (that is what lets holds nest), so
+    a thread lock is taken first: a background worker and the UI never write at once."""
+    with _THREAD_LOCKS.setdefault(lock.lock_file, threading.RLock()):
+        try:
+            lock.acquire()
+        except Timeout as exc:
+            raise LockTimeout(f"{exc.lock_file} is held by another process") from None
+        except OSError as exc:
+            raise StoreError(f"{lock.lock_file}: cannot lock: {describe(exc)}") from None
+        try:
+            yield
+        finally:
+            lock.release()
 
 
 def read_tables(path: Path) -> Tables:

@@ -615,3 +615,23 @@ def test_a_file_rewritten_document_by_document_is_what_orjson_would_write(
         assert len(table) == len(model), "one document per article"
     assert read_tables(path)["other"] == {"1": {"id": "é", "tags": ["Zürich"]}}
     assert read_tables(path)["searches"] == {"1": {"name": "x", "query": "y"}}
+
+
+def test_two_threads_of_one_process_writing_one_file_lose_nothing(tmp_path: Path) -> None:
+    """Threads share the file lock (holds nest), so the thread lock is what keeps them apart."""
+    import threading
+
+    path = tmp_path / "state.json"
+
+    def mark(prefix: str) -> None:
+        for i in range(100):
+            upsert_documents(path, STATE_TABLE, [{"id": f"{prefix}{i}", "read": True}])
+
+    threads = [threading.Thread(target=mark, args=(prefix,)) for prefix in ("ui", "worker")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    ids = [doc["id"] for doc in read_tables(path)[STATE_TABLE].values()]
+    assert len(ids) == len(set(ids)) == 200
