@@ -18,7 +18,7 @@ from tinydb.table import Table
 
 from store.errors import StoreError
 from store.snapshot import updating
-from store.storage import Tables, read_tables
+from store.storage import Tables, describe, read_tables
 
 STATE_TABLE = "state"
 
@@ -95,7 +95,7 @@ class ReadingState:
 def write_table(path: Path, name: str, change: Callable[[Table], object]) -> None:
     """Apply ``change`` to table ``name`` of the state file at ``path``, under its lock, on
     what the file holds now (another process may have written it since it was read)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(path)
     with updating(path) as snapshot:
         snapshot.tables.setdefault(name, {})
         # A fresh Table per write: TinyDB caches the next document id per Table, which
@@ -113,7 +113,7 @@ def upsert_documents(
     What ``write_table`` does with a query, without scanning the table for each document:
     marking an article read costs the same with 100 or 100,000 articles in the file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(path)
     with updating(path) as snapshot:
         table = snapshot.tables.setdefault(name, {})
         index = snapshot.index(name, key)
@@ -125,6 +125,13 @@ def upsert_documents(
                 table[doc_id] = {}
             table[doc_id].update(doc)
             snapshot.changed(name, doc_id)
+
+
+def _make_folder(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{path.parent}: cannot create the folder: {describe(exc)}") from None
 
 
 class _InMemory(Storage):

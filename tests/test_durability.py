@@ -635,3 +635,19 @@ def test_two_threads_of_one_process_writing_one_file_lose_nothing(tmp_path: Path
 
     ids = [doc["id"] for doc in read_tables(path)[STATE_TABLE].values()]
     assert len(ids) == len(set(ids)) == 200
+
+
+def test_a_state_folder_that_cannot_be_created_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def denied(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+
+    monkeypatch.setattr(Path, "mkdir", denied)
+    state = ReadingState(tmp_path / "missing" / "state.json")
+
+    state.toggle_read("a")
+
+    assert state.error is not None and "\n" not in state.error
+    assert "cannot create the folder: permission denied" in state.error.lower()
+    assert state.is_read("a")
