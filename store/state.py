@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb.storages import Storage
 from tinydb.table import Table
 
@@ -113,11 +114,14 @@ def upsert_documents(
     What ``write_table`` does with a query, without scanning the table for each document:
     marking an article read costs the same with 100 or 100,000 articles in the file.
     """
+    # A copy through JSON: the kept tables share no list with the caller, and a value that
+    # cannot be stored fails here, before anything is changed.
+    copies: list[dict[str, Any]] = orjson.loads(orjson.dumps(list(docs)))
     _make_folder(path)
     with updating(path) as snapshot:
         table = snapshot.tables.setdefault(name, {})
         index = snapshot.index(name, key)
-        for doc in docs:
+        for doc in copies:
             doc_id = index.ids.get(doc[key])
             if doc_id is None or not isinstance(table.get(doc_id), dict):
                 doc_id, index.next_id = str(index.next_id), index.next_id + 1

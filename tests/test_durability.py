@@ -651,3 +651,15 @@ def test_a_state_folder_that_cannot_be_created_is_one_clear_line(
     assert state.error is not None and "\n" not in state.error
     assert "cannot create the folder: permission denied" in state.error.lower()
     assert state.is_read("a")
+
+
+def test_a_list_written_and_changed_afterwards_in_memory_is_not_written(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    tags = ["first"]
+    upsert_documents(path, STATE_TABLE, [{"id": "a", "tags": tags}])
+    tags.append("never saved")
+
+    upsert_documents(path, STATE_TABLE, [{"id": "b"}])
+    write_table(path, STATE_TABLE, lambda table: table.insert({"id": "c"}))
+
+    assert read_tables(path)[STATE_TABLE]["1"] == {"id": "a", "tags": ["first"]}
