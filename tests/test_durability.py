@@ -28,6 +28,7 @@ from store.errors import StoreError
 from store.ingest.importer import import_into
 from store.ingest.result import ReadResult
 from store.library import open_store
+from store.session import open_store_session
 from store.snapshot import updating
 from store.state import STATE_TABLE, ReadingState, upsert_documents, write_table
 from store.storage import (
@@ -186,6 +187,11 @@ def test_kill_9_mid_write_never_loses_an_acknowledged_change(
     assert most_temps <= 2, "one leftover per file at most: the next writer sweeps it"
     _write_both_once(tmp_store, state_path)
     assert _temp_files(tmp_store.parent) == [], "a write sweeps what killed writers left"
+    session = open_store_session(tmp_store)  # the search index, killed mid-update too
+    try:
+        assert all(session.article(aid) is not None for aid in expected.imports)
+    finally:
+        session.index.close()
 
 
 def _write_both_once(store: Path, state_path: Path) -> None:
