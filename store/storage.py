@@ -4,15 +4,20 @@ TinyDB's own ``JSONStorage`` truncates and rewrites the file in place, so a cras
 loses the store. ``AtomicJSONStorage`` writes a temporary file in the same folder, fsyncs it,
 and swaps it in with ``os.replace``; readers therefore always see a complete old or new file.
 Writers hold an inter-process lock (``<file>.lock``) so that two processes never interleave.
+
+A file changed many times by one process (the reading state) is changed through
+``store.snapshot.updating`` instead, which does not re-read it before each change.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +46,44 @@ def lock_for(path: Path) -> FileLock:
     return _LOCKS[key]
 
 
+_CAUSES = {
+    errno.ENOSPC: "disk full",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EROFS: "read-only file system",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+}
+
+
+def describe(exc: OSError) -> str:
+    """The cause of a failed file operation in words a reader acts on ("disk full"), with
+    the system's own wording beside it."""
+    detail = exc.strerror or str(exc) or type(exc).__name__
+    cause = _CAUSES.get(exc.errno or 0)
+    return f"{cause} ({detail})" if cause and cause != detail.lower() else detail
+
+
+_THREAD_LOCKS: dict[str, threading.RLock] = {}
+
+
 @contextlib.contextmanager
 def holding(lock: FileLock) -> Iterator[None]:
-    """Hold ``lock``, turning a timeout into a one-line store error."""
-    try:
-        with lock:
+    """Hold ``lock``, turning a timeout, or a lock file that cannot be created (a read-only
+    folder), into a one-line store error.
+
+    The file lock is shared by the threads of a process (that is what lets holds nest), so
+    a thread lock is taken first: a background worker and the UI never write at once."""
+    with _THREAD_LOCKS.setdefault(lock.lock_file, threading.RLock()):
+        try:
+            lock.acquire()
+        except Timeout as exc:
+            raise LockTimeout(f"{exc.lock_file} is held by another process") from None
+        except OSError as exc:
+            raise StoreError(f"{lock.lock_file}: cannot lock: {describe(exc)}") from None
+        try:
             yield
-    except Timeout as exc:
-        raise LockTimeout(f"{exc.lock_file} is held by another process") from None
+        finally:
+            lock.release()
 
 
 def read_tables(path: Path) -> Tables:
@@ -61,6 +96,11 @@ def read_tables(path: Path) -> Tables:
         raise StoreError(f"{path}: is a folder, not a store file") from None
     except OSError as exc:
         raise StoreError(f"{path}: cannot read ({exc.strerror})") from None
+    return parse_tables(path, raw)
+
+
+def parse_tables(path: Path, raw: bytes) -> Tables:
+    """Parse the bytes of a TinyDB JSON file (read from ``path``)."""
     if not raw.strip():
         raise StoreError(f"{path}: file is empty, not a TinyDB store")
     try:
@@ -72,12 +112,48 @@ def read_tables(path: Path) -> Tables:
     return data
 
 
-def write_atomically(path: Path, payload: bytes) -> None:
-    """Replace ``path`` with ``payload`` so that no reader ever sees a partial file."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+TEMP_SUFFIX = ".tmp"
+_RANDOM_CHARS = 8  # of tempfile.mkstemp's names
+
+
+def temp_prefix(path: Path) -> str:
+    """Temporary files of ``path`` are ``.<name>.<random>.tmp``: hidden, and never ending in
+    the store's own suffix, so nothing takes one for a store."""
+    return f".{path.name}."
+
+
+def remove_leftovers(path: Path) -> int:
+    """Delete temporary files a writer killed mid-write left beside ``path``; the number
+    removed. Only call holding ``path``'s lock: then no live writer has one open."""
+    prefix, removed = temp_prefix(path), 0
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return 0
+    for entry in entries:
+        middle = entry.name[len(prefix) : -len(TEMP_SUFFIX)]
+        if (
+            entry.name.startswith(prefix)
+            and entry.name.endswith(TEMP_SUFFIX)
+            and len(middle) == _RANDOM_CHARS  # not a temp file of "<name>.other"
+            and "." not in middle
+        ):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed += 1
+    return removed
+
+
+def write_atomically(path: Path, payload: bytes | Sequence[bytes]) -> None:
+    """Replace ``path`` with ``payload`` (or its parts, one after another: a large file
+    need not be copied into one buffer first) so that no reader ever sees a partial file."""
+    fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as tmp:
-            tmp.write(payload)
+            if isinstance(payload, bytes):
+                tmp.write(payload)
+            else:
+                tmp.writelines(payload)
             tmp.flush()
             os.fchmod(tmp.fileno(), _mode_for(path))
             os.fsync(tmp.fileno())
@@ -87,6 +163,24 @@ def write_atomically(path: Path, payload: bytes) -> None:
             os.unlink(tmp_name)
         raise
     _fsync_folder(path.parent)
+
+
+def dump_tables(tables: Tables) -> bytes:
+    """The JSON of ``tables``. Keys that are not strings (TinyDB's document ids before it
+    turns them into strings) need orjson's option for them, which makes the whole dump about
+    twice as slow, so it is taken only when needed."""
+    try:
+        return orjson.dumps(tables)
+    except TypeError:
+        return orjson.dumps(tables, option=orjson.OPT_NON_STR_KEYS)
+
+
+def write_or_explain(path: Path, payload: bytes | Sequence[bytes]) -> None:
+    """``write_atomically``, with a failure as a one-line ``StoreError`` naming the cause."""
+    try:
+        write_atomically(path, payload)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot write: {describe(exc)}") from None
 
 
 def _mode_for(path: Path) -> int:
@@ -127,12 +221,10 @@ class AtomicJSONStorage(Storage):
         return read_tables(self.path)
 
     def write(self, data: Tables) -> None:
-        payload = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
-        try:
-            with holding(self.lock):
-                write_atomically(self.path, payload)
-        except OSError as exc:
-            raise StoreError(f"{self.path}: cannot write ({exc.strerror})") from None
+        payload = dump_tables(data)
+        with holding(self.lock):
+            remove_leftovers(self.path)
+            write_or_explain(self.path, payload)
 
     def close(self) -> None:
         """Nothing stays open between operations."""

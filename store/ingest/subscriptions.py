@@ -10,7 +10,7 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring
 from store.ingest.importer import FEEDS, import_into
 from store.ingest.opml import FEED_SCHEMES
 from store.ingest.result import ReadResult, Subscription
-from store.library import ARTICLES
+from store.library import ARTICLES, META, check_schema
 from store.storage import AtomicJSONStorage, holding, read_tables
 
 
@@ -55,6 +55,7 @@ def remove_feeds(path: Path, targets: list[str]) -> list[str]:
     storage = AtomicJSONStorage(path)
     with holding(storage.lock):
         tables = read_tables(path)
+        check_schema(path, tables.get(META, {}))  # never rewrite what a newer newsdesk wrote
         table = tables.get(FEEDS, {})
         ordered = sorted(table, key=_key)
         doomed = {key for key in ordered if _matches(table[key], ordered.index(key) + 1, targets)}
