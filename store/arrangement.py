@@ -58,11 +58,15 @@ class Arrangement:
         return self.group
 
     def describe(self, query: Query) -> str:
-        """What the header says: ``by date``, ``grouped by source · unread only``..."""
+        """What the header says: ``by date``, ``grouped by source · unread only``...; nothing
+        for the natural order (best match first for words, else newest first), which leaves
+        the room to the query on a narrow terminal."""
         grouping = self.grouping(query)
-        parts = [
-            f"by {self.shown_order(query)}" if grouping == "none" else f"grouped by {grouping}"
-        ]
+        parts = []
+        if grouping != "none":
+            parts.append(f"grouped by {grouping}")
+        elif self.order_of(query) != "relevance":
+            parts.append(f"by {self.shown_order(query)}")
         if self.unread_only:
             parts.append("unread only")
         return " · ".join(parts)

@@ -55,7 +55,9 @@ class SearchBar(Horizontal):
 
     def set_arrangement(self, text: str) -> None:
         """How the list is arranged: ``by date``, ``grouped by source · unread only``."""
-        self.query_one("#arrangement", Label).update(text)
+        label = self.query_one("#arrangement", Label)
+        label.update(text)
+        label.display = bool(text)
 
     def set_status(self, text: str) -> None:
         """Background work in progress (a fetch), shown before the count; empty hides it."""
