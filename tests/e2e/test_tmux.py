@@ -13,6 +13,7 @@ them. The bad-input tests need no terminal and always run.
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -94,7 +95,8 @@ def reader(tmp_path: Path) -> Reader:
         for key, value in os.environ.items()
         # Nothing from the outer session may leak in: another store, another tmux, another
         # terminal's quirks, a forced colour mode or Textual debugging.
-        if key not in {"TMUX", "TMUX_PANE", "NEWSDESK_DB", "NO_COLOR", "COLUMNS", "LINES"}
+        if key not in {"TMUX", "TMUX_PANE", "NO_COLOR", "COLUMNS", "LINES"}
+        and not key.startswith("NEWSDESK_")
         and not key.startswith(("TEXTUAL", "XDG_"))
     }
     env.update(
@@ -129,6 +131,8 @@ class Terminal:
             "set -g remain-on-exit on\n"
             f"set -g default-terminal {env['TERM']}\n"
             "set -g history-limit 0\n"
+            # OSC 52 from the app lands in a tmux paste buffer, where a test can read it.
+            "set -g set-clipboard on\n"
         )
 
     def run(self, *args: str, check: bool = True) -> str:
@@ -166,6 +170,10 @@ class Terminal:
 
     def type(self, text: str) -> None:
         self.run("send-keys", "-t", "main", "-l", text)
+
+    def clipboard(self) -> str:
+        """The newest paste buffer: what the app last copied with OSC 52 ("" if none)."""
+        return self.run("show-buffer", check=False)
 
     def pane_dead(self) -> bool:
         return self.run("display-message", "-p", "-t", "main", "#{pane_dead}").strip() == "1"
@@ -444,3 +452,100 @@ def test_unusable_store_is_one_line_and_exit_2(
         assert path.read_bytes() == content, "the store file must be left byte-for-byte"
     assert sorted(p.name for p in folder.iterdir()) == before, "nothing new beside the store"
     assert not reader.store.exists(), "--db must not create the default store"
+
+
+# Reading like a pro: tags and undo, links, export, grouping from the config, bulk marking.
+
+LINKED_TITLE = "Harbour works reopen in Oslo"
+LINKED_URL = "https://news.example.com/oslo"
+
+
+def _add_linked_article(reader: Reader, folder: Path) -> None:
+    """A second article, newer than the seed, with a link; imported before the app opens
+    (the import creates the default store from the seeds first)."""
+    document = {
+        "id": "linked-1",
+        "title": LINKED_TITLE,
+        "url": LINKED_URL,
+        "source": "Example News",
+        "published": "2025-02-24T08:00:00Z",
+        "body": "The harbour reopened on Monday. Timetables: https://news.example.com/times.",
+    }
+    articles = folder / "linked.json"
+    articles.write_text(json.dumps([document]))
+    done = subprocess.run(
+        [_newsdesk(), "import", str(articles)],
+        env=reader.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def _configure(reader: Reader, text: str) -> None:
+    config = Path(reader.env["XDG_CONFIG_HOME"]) / "newsdesk" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(text)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_tags_undo_links_export_and_bulk_read(
+    launch: Callable[..., Session], reader: Reader, tmp_path: Path, size
+) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
+        reader.env.pop(name, None)
+    reader.env["TZ"] = "UTC"
+    _configure(reader, 'group_by = "day"\n')
+    _add_linked_article(reader, tmp_path)
+    session = launch(size)
+    term = session.term
+    term.wait_for("Monday 24 February 2025", "Sunday 23 February 2025", QUIT_HINT)
+    assert "grouped by day" in _top(term.screen()), "the config file's grouping applies"
+
+    # Tag the article under the cursor (the newest), then undo it.
+    term.send("t")
+    term.wait_for("enter applies")
+    term.type("later")
+    term.send("Enter")
+    term.wait_for("#later")
+    term.send("u")
+    term.wait_for("Undone")
+    term.wait_without("#later")
+
+    # Its link: no browser over this terminal, so o offers y; y copies through OSC 52.
+    term.send("o")
+    term.wait_for("No browser here")
+    term.send("y")
+    term.wait_for("Link copied")
+    assert term.clipboard() == LINKED_URL
+    term.send("L")
+    term.wait_for("Links (2)", "https://news.example.com/times")
+    term.send("Escape")
+    term.wait_without("Links (2)")
+
+    # Export the result to Markdown at the suggested path.
+    term.send("x")
+    term.wait_for("enter exports")
+    term.send("Enter")
+    term.wait_for("Exported 2 articles")
+    [exported] = reader.home.glob("newsdesk-*.md")
+    assert LINKED_TITLE in exported.read_text() and SEED_TITLE in exported.read_text()
+
+    # Mark the whole result read; it stays read in the next run.
+    term.send("A")
+    term.wait_for("Marked 2 read")
+    term.wait_until(lambda s: not _unread_rows(s), "every row marked read")
+    _quit(session)
+    again = launch(size)
+    screen = again.term.wait_for(LINKED_TITLE, TITLE_PREFIX, QUIT_HINT)
+    assert not _unread_rows(screen), screen
+    _quit(again)
+
+
+def _unread_rows(screen: str) -> list[str]:
+    return [
+        line
+        for line in screen.splitlines()
+        if (TITLE_PREFIX in line or LINKED_TITLE in line) and line.lstrip().startswith(UNREAD)
+    ]
