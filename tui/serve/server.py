@@ -1,0 +1,151 @@
+"""The SSH server: public keys from one file, a session per reader, nothing else allowed.
+
+Passwords and keyboard-interactive logins are not offered, so a client cannot even try
+them; port forwarding (TCP and Unix), tunnels, agent and X11 forwarding, exec requests and
+subsystems (SFTP) are refused. A connection that never logs in gets one log line saying so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import asyncssh
+
+from tui.serve.options import ServeOptions
+from tui.serve.relay import Hub, Peer, ReaderSession, printable
+
+LOGIN_TIMEOUT_S = 30.0
+STOP_WAIT_S = 5.0
+
+
+class ReaderServer(asyncssh.SSHServer):
+    """One SSH connection: who it is, whether they got in, and the sessions they open."""
+
+    def __init__(self, hub: Hub) -> None:
+        self._hub = hub
+        self._conn: asyncssh.SSHServerConnection | None = None
+        self._user: str | None = None
+        self._authed = False
+        self._keys_tried = 0
+        self._peer = ("?", 0)
+        self._local = ("?", 0)
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self._conn = conn
+        self._peer = _address(conn.get_extra_info("peername"))
+        self._local = _address(conn.get_extra_info("sockname"))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._user is not None and not self._authed:
+            host, port = self._peer
+            tried = self._keys_tried
+            keys = "no key offered" if not tried else f"{tried} unknown key(s) offered"
+            self._hub.log(f"refused {printable(self._user)} from {host}:{port}: login ({keys})")
+
+    def begin_auth(self, username: str) -> bool:
+        self._user = username
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return False
+
+    def kbdint_auth_supported(self) -> bool:
+        return False
+
+    def public_key_auth_supported(self) -> bool:
+        return True
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        host = self._peer[0]
+        accepted = self._hub.options.authorized_keys.validate(key, host, host) is not None
+        if not accepted:
+            self._keys_tried += 1
+        return accepted
+
+    def auth_completed(self) -> None:
+        self._authed = True
+
+    def session_requested(self) -> ReaderSession:
+        assert self._user is not None
+        host, port = self._peer
+        local_host, local_port = self._local
+        return ReaderSession(self._hub, Peer(self._user, host, port, local_host, local_port))
+
+    def connection_requested(self, *_: Any) -> bool:
+        return False
+
+    def server_requested(self, *_: Any) -> bool:
+        return False
+
+    def unix_connection_requested(self, *_: Any) -> bool:
+        return False
+
+    def unix_server_requested(self, *_: Any) -> bool:
+        return False
+
+    def tun_requested(self, *_: Any) -> bool:
+        return False
+
+    def tap_requested(self, *_: Any) -> bool:
+        return False
+
+
+def _address(value: Any) -> tuple[str, int]:
+    if isinstance(value, tuple) and len(value) >= 2:
+        return str(value[0]), int(value[1])
+    return "?", 0
+
+
+async def start_server(options: ServeOptions, hub: Hub) -> asyncssh.SSHAcceptor:
+    """Listen (raises ``OSError`` when the address cannot be had)."""
+    return await asyncssh.create_server(
+        lambda: ReaderServer(hub),
+        options.host,
+        options.port,
+        server_host_keys=[options.host_key],
+        encoding=None,
+        login_timeout=LOGIN_TIMEOUT_S,
+        agent_forwarding=False,
+        x11_forwarding=False,
+        allow_scp=False,
+        sftp_factory=None,
+        reuse_address=True,
+    )
+
+
+async def serve_until_stopped(
+    options: ServeOptions, log: Callable[[str], None], ready: Callable[[int], None]
+) -> None:
+    """Serve until SIGINT or SIGTERM, then end every session (their processes too)."""
+    hub = Hub(options, log)
+    acceptor = await start_server(options, hub)
+    ready(acceptor.get_port())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        acceptor.close()
+        hub.stop_all()
+        await _wait_for_sessions(hub)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(acceptor.wait_closed(), STOP_WAIT_S)
+
+
+async def _wait_for_sessions(hub: Hub) -> None:
+    deadline = asyncio.get_running_loop().time() + STOP_WAIT_S
+    while hub.sessions and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.05)
+
+
+def log_line(message: str) -> None:
+    print(f"newsdesk serve: {message}", file=sys.stderr, flush=True)
