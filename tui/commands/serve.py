@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     from tui.serve.server import log_line, serve_until_stopped
 
     try:
-        options, notes = _options(args)
+        options, notes = build_options(args)
     except (ServeError, StoreError) as exc:
         return fail(str(exc))
     for note in notes:
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _options(args: argparse.Namespace) -> tuple[ServeOptions, list[str]]:
+def build_options(args: argparse.Namespace) -> tuple[ServeOptions, list[str]]:
     """Every option checked, the store caught up once here (sessions only read it)."""
     from tui.serve import options as serve
 
