@@ -44,7 +44,11 @@ what the app would have undone itself had it not been stopped from outside."""
 _SAFE_TERM = re.compile(r"[A-Za-z0-9._+-]{1,64}")
 CLIENT_ENV = ("NO_COLOR", "COLORTERM")
 """The only variables a client may set for its session (asked with SendEnv / SetEnv)."""
-SERVER_ENV = ("PATH", "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "TMPDIR")
+SERVER_ENV = (
+    *("PATH", "HOME", "TMPDIR", "NEWSDESK_CONFIG"),
+    *("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"),
+)
+"""The server's own variables a session keeps: where its config and data folders are."""
 
 
 def printable(text: str, limit: int = 64) -> str:
