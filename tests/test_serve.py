@@ -163,6 +163,28 @@ async def test_a_key_not_in_the_file_is_refused(serve) -> None:
     assert "1 unknown key(s) offered" in await server.logged("refused alice")
 
 
+async def test_a_key_can_be_kept_to_reader_names_and_addresses(
+    serve, alice_key, keys_file
+) -> None:
+    bound = asyncssh.generate_private_key("ssh-ed25519")
+    elsewhere = asyncssh.generate_private_key("ssh-ed25519")
+    lines = [
+        b'principals="bob,team-*" ' + bound.export_public_key(),
+        b'from="10.9.8.7" ' + elsewhere.export_public_key(),
+    ]
+    keys_file.write_bytes(keys_file.read_bytes() + b"".join(lines))
+    server = await serve()
+    for user in ("bob", "team-red"):
+        async with await server.connect(user, key=bound):
+            pass
+    with pytest.raises(asyncssh.PermissionDenied):
+        await server.connect("alice", key=bound)
+    with pytest.raises(asyncssh.PermissionDenied):
+        await server.connect("alice", key=elsewhere)
+    async with await server.connect("anyone", key=alice_key):
+        pass
+
+
 async def test_exec_is_refused(serve, alice_key) -> None:
     server = await serve()
     async with await server.connect(key=alice_key) as conn:
@@ -216,6 +238,24 @@ async def test_sessions_beyond_the_limit_are_turned_away(serve, alice_key) -> No
         first.stdin.write(b"q")
         await asyncio.wait_for(first.wait(), WAIT_S)
     assert await server.logged("server full (1 sessions)")
+
+
+async def test_open_connections_are_bounded_too(serve, alice_key) -> None:
+    from tui.serve.server import CONNECTIONS_PER_SESSION, SPARE_CONNECTIONS
+
+    server = await serve("--max-sessions", "1")
+    limit = CONNECTIONS_PER_SESSION + SPARE_CONNECTIONS
+    conns = [await server.connect(key=alice_key) for _ in range(limit)]
+    with pytest.raises((asyncssh.DisconnectError, ConnectionError)):
+        await server.connect(key=alice_key)
+    assert await server.logged(f"{limit} already open")
+    conns.pop().close()
+    async with asyncio.timeout(WAIT_S):
+        while server.hub.connections >= limit:
+            await asyncio.sleep(0.02)
+    conns.append(await server.connect(key=alice_key))
+    for conn in conns:
+        conn.close()
 
 
 async def test_an_idle_session_is_closed_with_a_message(serve, alice_key) -> None:

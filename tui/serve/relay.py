@@ -32,6 +32,8 @@ from store.paths import reader_state_path
 from tui.serve.options import ServeOptions
 
 READ_CHUNK = 64 * 1024
+INPUT_HIGH_WATER = 64 * 1024
+"""Keys not yet taken by the app beyond this pause reading from the client (flow control)."""
 KILL_GRACE_S = 2.0
 """A session's process gets this long after SIGHUP before SIGKILL."""
 OUTPUT_DRAIN_S = 1.0
@@ -64,6 +66,8 @@ class Hub:
     options: ServeOptions
     log: Callable[[str], None]
     sessions: set[ReaderSession] = field(default_factory=set)
+    connections: int = 0
+    """Open SSH connections, logged in or not (``ReaderServer`` counts them)."""
     stopping: bool = False
 
     def full(self) -> bool:
@@ -165,6 +169,8 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
             return
         self._pending += data
         self._flush_input()
+        if len(self._pending) > INPUT_HIGH_WATER and self._chan is not None:
+            self._chan.pause_reading()
 
     def eof_received(self) -> bool:
         self.end("client closed its input")
@@ -315,6 +321,8 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
                 break
             del self._pending[:written]
         loop.remove_writer(self._master)
+        if self._chan is not None:
+            self._chan.resume_reading()
 
     def _close_master(self) -> None:
         if self._master >= 0:

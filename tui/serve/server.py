@@ -20,6 +20,10 @@ from tui.serve.options import ServeOptions
 from tui.serve.relay import Hub, Peer, ReaderSession, printable
 
 LOGIN_TIMEOUT_S = 30.0
+CONNECTIONS_PER_SESSION = 2
+"""Open connections allowed per session of --max-sessions (plus a few): enough for readers
+reconnecting, not for a flood of logins that never finish."""
+SPARE_CONNECTIONS = 8
 STOP_WAIT_S = 5.0
 
 
@@ -32,6 +36,7 @@ class ReaderServer(asyncssh.SSHServer):
         self._user: str | None = None
         self._authed = False
         self._keys_tried = 0
+        self._counted = False
         self._peer = ("?", 0)
         self._local = ("?", 0)
 
@@ -39,8 +44,19 @@ class ReaderServer(asyncssh.SSHServer):
         self._conn = conn
         self._peer = _address(conn.get_extra_info("peername"))
         self._local = _address(conn.get_extra_info("sockname"))
+        hub = self._hub
+        hub.connections += 1
+        self._counted = True
+        limit = hub.options.max_sessions * CONNECTIONS_PER_SESSION + SPARE_CONNECTIONS
+        if hub.connections > limit:
+            host, port = self._peer
+            hub.log(f"refused a connection from {host}:{port}: {limit} already open")
+            conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, "newsdesk: the server is full")
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self._counted:
+            self._hub.connections -= 1
+            self._counted = False
         if self._user is not None and not self._authed:
             host, port = self._peer
             tried = self._keys_tried
@@ -61,8 +77,12 @@ class ReaderServer(asyncssh.SSHServer):
         return True
 
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        """A key in the file; ``from="..."`` on its line limits where it may come from and
+        ``principals="..."`` which reader names it may use (the name counts as the one
+        principal asked for, so a line without the option allows any name)."""
         host = self._peer[0]
-        accepted = self._hub.options.authorized_keys.validate(key, host, host) is not None
+        keys = self._hub.options.authorized_keys
+        accepted = keys.validate(key, host, host, [username]) is not None
         if not accepted:
             self._keys_tried += 1
         return accepted
