@@ -28,7 +28,7 @@ exit status: 0 stopped with Ctrl-C or SIGTERM; 2 unusable options, keys, store o
 
 
 def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
-    from tui.serve import options as defaults
+    from tui.serve import defaults
 
     parser = commands.add_parser(
         "serve",
@@ -107,11 +107,12 @@ def run(args: argparse.Namespace) -> int:
 def build_options(args: argparse.Namespace) -> tuple[ServeOptions, list[str]]:
     """Every option checked, the store caught up once here (sessions only read it)."""
     from tui.serve import options as serve
+    from tui.serve.defaults import default_authorized_keys_path
 
     notes = []
     if warning := serve.check_host(args.host, args.allow_remote):
         notes.append(warning)
-    keys_path = args.authorized_keys or serve.default_authorized_keys_path()
+    keys_path = args.authorized_keys or default_authorized_keys_path()
     keys, count = serve.load_authorized_keys(keys_path.expanduser())
     host_key, created = serve.load_or_create_host_key(
         args.host_key.expanduser() if args.host_key else None

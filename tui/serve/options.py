@@ -13,15 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncssh
-import platformdirs
 
-from store.paths import APP_NAME
-
-DEFAULT_PORT = 2222
-DEFAULT_MAX_SESSIONS = 16
-DEFAULT_IDLE_TIMEOUT_S = 1800.0
-HOST_KEY_FILE = "ssh_host_ed25519_key"
-AUTHORIZED_KEYS_FILE = "authorized_keys"
+from tui.serve.defaults import (
+    DEFAULT_IDLE_TIMEOUT_S,
+    DEFAULT_MAX_SESSIONS,
+    default_host_key_path,
+)
 
 
 class ServeError(Exception):
@@ -38,16 +35,6 @@ class ServeOptions:
     host_key: asyncssh.SSHKey
     max_sessions: int = DEFAULT_MAX_SESSIONS
     idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S
-
-
-def default_authorized_keys_path() -> Path:
-    """A file of newsdesk's own, not ``~/.ssh/authorized_keys``: a key that may log in to
-    this machine's shell is not thereby a reader, and the other way round."""
-    return platformdirs.user_config_path(APP_NAME, appauthor=False) / AUTHORIZED_KEYS_FILE
-
-
-def default_host_key_path() -> Path:
-    return platformdirs.user_data_path(APP_NAME, appauthor=False) / HOST_KEY_FILE
 
 
 def is_loopback(host: str) -> bool:
