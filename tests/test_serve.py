@@ -163,9 +163,7 @@ async def test_a_key_not_in_the_file_is_refused(serve) -> None:
     assert "1 unknown key(s) offered" in await server.logged("refused alice")
 
 
-async def test_a_key_can_be_kept_to_reader_names_and_addresses(
-    serve, alice_key, keys_file
-) -> None:
+async def test_a_key_can_be_kept_to_reader_names_and_addresses(serve, alice_key, keys_file) -> None:
     bound = asyncssh.generate_private_key("ssh-ed25519")
     elsewhere = asyncssh.generate_private_key("ssh-ed25519")
     lines = [
@@ -183,6 +181,23 @@ async def test_a_key_can_be_kept_to_reader_names_and_addresses(
         await server.connect("alice", key=elsewhere)
     async with await server.connect("anyone", key=alice_key):
         pass
+
+
+async def test_a_key_added_to_the_file_gets_in_without_a_restart(
+    serve, alice_key, keys_file
+) -> None:
+    server = await serve()
+    newcomer = asyncssh.generate_private_key("ssh-ed25519")
+    with pytest.raises(asyncssh.PermissionDenied):
+        await server.connect("nina", key=newcomer)
+    keys_file.write_bytes(keys_file.read_bytes() + newcomer.export_public_key())
+    async with await server.connect("nina", key=newcomer):
+        pass
+    assert await server.logged("read again, 2 authorized key(s)")
+    keys_file.write_text("")  # emptied by mistake: the keys read before still work
+    async with await server.connect("nina", key=newcomer):
+        pass
+    assert await server.logged("the keys read before are kept")
 
 
 async def test_exec_is_refused(serve, alice_key) -> None:

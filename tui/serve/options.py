@@ -32,6 +32,7 @@ class ServeOptions:
     store_path: Path
     authorized_keys: asyncssh.SSHAuthorizedKeys
     key_count: int
+    authorized_keys_path: Path
     host_key: asyncssh.SSHKey
     max_sessions: int = DEFAULT_MAX_SESSIONS
     idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S
@@ -60,6 +61,37 @@ def check_host(host: str, allow_remote: bool) -> str | None:
         f"warning: serving on {host}: anyone who can reach it may try to log in; "
         "only keys in the authorized keys file get in"
     )
+
+
+class AuthorizedKeys:
+    """The authorized keys file, read again when it changes: a reader added to it gets in
+    without a restart. A file that has become unusable keeps the keys it last held (and
+    says why in the log, once per change)."""
+
+    def __init__(self, path: Path, keys: asyncssh.SSHAuthorizedKeys) -> None:
+        self.path = path
+        self.keys = keys
+        self._stamp = _stamp(path)
+
+    def current(self) -> tuple[asyncssh.SSHAuthorizedKeys, str | None]:
+        """The keys now, and a line for the log when the file changed."""
+        stamp = _stamp(self.path)
+        if stamp == self._stamp:
+            return self.keys, None
+        self._stamp = stamp
+        try:
+            self.keys, count = load_authorized_keys(self.path)
+        except ServeError as exc:
+            return self.keys, f"{exc}; the keys read before are kept"
+        return self.keys, f"{self.path}: read again, {count} authorized key(s)"
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
 
 
 def load_authorized_keys(path: Path) -> tuple[asyncssh.SSHAuthorizedKeys, int]:

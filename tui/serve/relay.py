@@ -29,7 +29,7 @@ import asyncssh
 
 import tui
 from store.paths import reader_state_path
-from tui.serve.options import ServeOptions
+from tui.serve.options import AuthorizedKeys, ServeOptions
 
 READ_CHUNK = 64 * 1024
 INPUT_HIGH_WATER = 64 * 1024
@@ -66,9 +66,21 @@ class Hub:
     options: ServeOptions
     log: Callable[[str], None]
     sessions: set[ReaderSession] = field(default_factory=set)
+    keys: AuthorizedKeys | None = None
     connections: int = 0
     """Open SSH connections, logged in or not (``ReaderServer`` counts them)."""
     stopping: bool = False
+
+    def authorized_keys(self) -> asyncssh.SSHAuthorizedKeys:
+        """The keys that may log in now (the file is looked at again on each login)."""
+        if self.keys is None:
+            self.keys = AuthorizedKeys(
+                self.options.authorized_keys_path, self.options.authorized_keys
+            )
+        keys, note = self.keys.current()
+        if note:
+            self.log(note)
+        return keys
 
     def full(self) -> bool:
         return len(self.sessions) >= self.options.max_sessions
@@ -211,6 +223,11 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         except OSError as exc:
             self._reason = self._reason or f"could not start the app: {exc.strerror or exc}"
             self._write_line("newsdesk: could not start a session: try again later")
+        except Exception as exc:  # a fault here ends this session only, in one log line
+            self._reason = f"internal error: {type(exc).__name__}: {exc}"
+            self._write_line("newsdesk: the session failed: try again later")
+            if self._proc is not None and self._proc.returncode is None:
+                _signal_group(self._proc.pid, signal.SIGKILL)
         finally:
             self._hub.sessions.discard(self)
             self._cancel_idle_timer()

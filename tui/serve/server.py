@@ -37,6 +37,7 @@ class ReaderServer(asyncssh.SSHServer):
         self._authed = False
         self._keys_tried = 0
         self._counted = False
+        self._keys = hub.options.authorized_keys
         self._peer = ("?", 0)
         self._local = ("?", 0)
 
@@ -65,6 +66,7 @@ class ReaderServer(asyncssh.SSHServer):
 
     def begin_auth(self, username: str) -> bool:
         self._user = username
+        self._keys = self._hub.authorized_keys()
         return True
 
     def password_auth_supported(self) -> bool:
@@ -81,8 +83,7 @@ class ReaderServer(asyncssh.SSHServer):
         ``principals="..."`` which reader names it may use (the name counts as the one
         principal asked for, so a line without the option allows any name)."""
         host = self._peer[0]
-        keys = self._hub.options.authorized_keys
-        accepted = keys.validate(key, host, host, [username]) is not None
+        accepted = self._keys.validate(key, host, host, [username]) is not None
         if not accepted:
             self._keys_tried += 1
         return accepted
@@ -135,6 +136,10 @@ async def start_server(options: ServeOptions, hub: Hub) -> asyncssh.SSHAcceptor:
         allow_scp=False,
         sftp_factory=None,
         reuse_address=True,
+        # A reader whose network went away is noticed in about 3 minutes, not at the idle
+        # timeout.
+        keepalive_interval=60,
+        keepalive_count_max=3,
     )
 
 
@@ -147,6 +152,7 @@ async def serve_until_stopped(
     ready(acceptor.get_port())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _, context: _log_internal(log, context))
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
@@ -165,6 +171,13 @@ async def _wait_for_sessions(hub: Hub) -> None:
     deadline = asyncio.get_running_loop().time() + STOP_WAIT_S
     while hub.sessions and asyncio.get_running_loop().time() < deadline:
         await asyncio.sleep(0.05)
+
+
+def _log_internal(log: Callable[[str], None], context: dict[str, Any]) -> None:
+    """A fault inside the server is one log line, not a traceback; serving goes on."""
+    exc = context.get("exception")
+    detail = f": {type(exc).__name__}: {exc}" if exc is not None else ""
+    log(f"internal error: {context.get('message', 'unexpected')}{detail}")
 
 
 def log_line(message: str) -> None:
