@@ -16,6 +16,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -49,6 +50,7 @@ class Served:
 
     port: int
     log: Path
+    process: subprocess.Popen[bytes]
     key: Path
     wrong_key: Path
     known_hosts: Path
@@ -100,9 +102,12 @@ def served(tmp_path: Path, reader: Reader) -> Iterator[Served]:
         )
     try:
         port = _wait_for_port(server, log)
-        yield Served(port, log, keys / "reader", keys / "stranger", tmp_path / "known_hosts")
+        yield Served(
+            port, log, server, keys / "reader", keys / "stranger", tmp_path / "known_hosts"
+        )
     finally:
-        server.terminate()
+        if server.poll() is None:
+            server.terminate()
         try:
             server.wait(timeout=TIMEOUT_S)
         except subprocess.TimeoutExpired:
@@ -264,3 +269,32 @@ def test_sftp_is_refused(served: Served, reader: Reader) -> None:
     assert result.returncode != 0
     assert "subsystem request failed" in result.stderr, result.stderr
     assert "subsystem sftp" in served.wait_for_log("refused alice from")
+
+
+def _session_processes(store: Path) -> list[int]:
+    """Processes running a session of the server on ``store``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"tui.serve.child" in argv and str(store).encode() in argv:
+                found.append(int(entry.name))
+    return found
+
+
+def test_ctrl_c_ends_every_session_and_the_server(
+    connect: Callable[[str], Connection], served: Served, reader: Reader
+) -> None:
+    alice = connect("alice")
+    alice.term.wait_for(TITLE_PREFIX, QUIT_HINT)
+    assert len(_session_processes(reader.store)) == 1
+    served.process.send_signal(signal.SIGINT)
+    assert served.process.wait(timeout=TIMEOUT_S) == 0
+    alice.term.wait_for("the server is stopping")
+    assert alice.wait_for_exit() != "exit=0"
+    assert "(server stopped;" in served.wait_for_log("session alice from")
+    assert served.log_text().rstrip().endswith("newsdesk serve: stopped")
+    assert _session_processes(reader.store) == []
