@@ -284,6 +284,16 @@ async def test_an_idle_session_is_closed_with_a_message(serve, alice_key) -> Non
     assert "(idle for 1 s;" in await server.logged("session alice")
 
 
+async def test_a_connection_without_a_session_is_closed_after_the_idle_timeout(
+    serve, alice_key
+) -> None:
+    server = await serve("--idle-timeout", "1")
+    conn = await server.connect(key=alice_key)
+    async with asyncio.timeout(WAIT_S):
+        await conn.wait_closed()
+    assert "no session for 1 s" in await server.logged("closed alice from 127.0.0.1:")
+
+
 async def test_each_reader_has_their_own_reading_state(serve, alice_key, store) -> None:
     server = await serve()
     async with await server.connect(key=alice_key) as conn:

@@ -106,9 +106,10 @@ class Peer:
 class ReaderSession(asyncssh.SSHServerSession[bytes]):
     """A session channel: only an interactive shell request with a pty runs the app."""
 
-    def __init__(self, hub: Hub, peer: Peer) -> None:
+    def __init__(self, hub: Hub, peer: Peer, on_close: Callable[[], None]) -> None:
         self._hub = hub
         self._peer = peer
+        self._on_close = on_close
         self._chan: asyncssh.SSHServerChannel[bytes] | None = None
         self._term: str | None = None
         self._size = (80, 24, 0, 0)
@@ -196,6 +197,7 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         self._watch_output(True)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._on_close()
         if self._running:
             self.end("disconnected")
         else:

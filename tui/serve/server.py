@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +39,9 @@ class ReaderServer(asyncssh.SSHServer):
         self._keys_tried = 0
         self._counted = False
         self._keys = hub.options.authorized_keys
+        self._channels = 0
+        self._quiet_since = time.monotonic()
+        self._quiet_timer: asyncio.TimerHandle | None = None
         self._peer = ("?", 0)
         self._local = ("?", 0)
 
@@ -55,6 +59,8 @@ class ReaderServer(asyncssh.SSHServer):
             conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, "newsdesk: the server is full")
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self._quiet_timer is not None:
+            self._quiet_timer.cancel()
         if self._counted:
             self._hub.connections -= 1
             self._counted = False
@@ -90,12 +96,34 @@ class ReaderServer(asyncssh.SSHServer):
 
     def auth_completed(self) -> None:
         self._authed = True
+        self._quiet_since = time.monotonic()
+        self._check_quiet()
+
+    def _check_quiet(self) -> None:
+        """A logged-in connection with no session open (``ssh -N``) is closed after the idle
+        timeout too: it holds one of the bounded connections and serves nobody."""
+        timeout = self._hub.options.idle_timeout_s
+        left = self._quiet_since + timeout - time.monotonic()
+        if self._channels == 0 and left <= 0 and self._conn is not None:
+            host, port = self._peer
+            user = printable(self._user or "?")
+            self._hub.log(f"closed {user} from {host}:{port}: no session for {timeout:g} s")
+            self._conn.close()
+            return
+        delay = timeout if self._channels else max(left, 0.05)
+        self._quiet_timer = asyncio.get_running_loop().call_later(delay, self._check_quiet)
+
+    def _channel_closed(self) -> None:
+        self._channels -= 1
+        self._quiet_since = time.monotonic()
 
     def session_requested(self) -> ReaderSession:
         assert self._user is not None
         host, port = self._peer
         local_host, local_port = self._local
-        return ReaderSession(self._hub, Peer(self._user, host, port, local_host, local_port))
+        self._channels += 1
+        peer = Peer(self._user, host, port, local_host, local_port)
+        return ReaderSession(self._hub, peer, self._channel_closed)
 
     def connection_requested(self, *_: Any) -> bool:
         return False
