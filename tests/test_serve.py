@@ -273,6 +273,34 @@ async def test_open_connections_are_bounded_too(serve, alice_key) -> None:
         conn.close()
 
 
+async def test_one_session_crashing_leaves_the_others_running(serve, alice_key) -> None:
+    import signal
+
+    server = await serve()
+    async with await server.connect(key=alice_key) as conn:
+        first = await open_app(conn)
+        await read_until(first, SEED_TITLE_PREFIX)
+        second = await open_app(conn)
+        await read_until(second, SEED_TITLE_PREFIX)
+        victim = next(iter(server.hub.sessions))
+        os.kill(victim._proc.pid, signal.SIGKILL)  # the app of one session dies
+        async with asyncio.timeout(WAIT_S):
+            while len(server.hub.sessions) != 1:
+                await asyncio.sleep(0.02)
+        survivor = next(iter(server.hub.sessions))
+        assert survivor is not victim
+        line = await server.logged("app ended by signal SIGKILL")
+        assert line.startswith("session alice from 127.0.0.1:")
+        waits = {asyncio.ensure_future(p.wait()): p for p in (first, second)}
+        done, running = await asyncio.wait(waits, timeout=WAIT_S, return_when="FIRST_COMPLETED")
+        assert len(done) == 1 and len(running) == 1
+        alive = waits[running.pop()]
+        alive.stdin.write(b"m")
+        assert "Marked read" in await read_until(alive, "Marked read")
+        alive.stdin.write(b"q")
+        assert (await asyncio.wait_for(alive.wait(), WAIT_S)).exit_status == 0
+
+
 async def test_an_idle_session_is_closed_with_a_message(serve, alice_key) -> None:
     server = await serve("--idle-timeout", "1")
     async with await server.connect(key=alice_key) as conn:
