@@ -113,7 +113,8 @@ def build_options(args: argparse.Namespace) -> tuple[ServeOptions, list[str]]:
     if warning := serve.check_host(args.host, args.allow_remote):
         notes.append(warning)
     keys_path = args.authorized_keys or default_authorized_keys_path()
-    keys, count = serve.load_authorized_keys(keys_path.expanduser())
+    keys_path = keys_path.expanduser()
+    keys, count = serve.load_authorized_keys(keys_path)
     host_key, created = serve.load_or_create_host_key(
         args.host_key.expanduser() if args.host_key else None
     )
@@ -131,6 +132,7 @@ def build_options(args: argparse.Namespace) -> tuple[ServeOptions, list[str]]:
         store_path=store_path,
         authorized_keys=keys,
         key_count=count,
+        authorized_keys_path=keys_path,
         host_key=host_key,
         max_sessions=args.max_sessions,
         idle_timeout_s=args.idle_timeout,
