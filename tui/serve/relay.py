@@ -260,8 +260,9 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         self._watch_output(True)
         self._schedule_idle_check(self._hub.options.idle_timeout_s)
         status = await self._proc.wait()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._output_done.wait(), OUTPUT_DRAIN_S)
+        if self._reason is None:  # the app ended by itself: relay its last words
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._output_done.wait(), OUTPUT_DRAIN_S)
         self._watch_output(False)
         if self._reason is None:
             self._reason = "quit" if status == 0 else _status_reason(status)
