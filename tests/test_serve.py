@@ -148,6 +148,19 @@ async def test_a_key_in_the_file_logs_in_and_the_app_shows_the_seed_article(
     assert "(quit;" in line and " in, " in line and " out)" in line
 
 
+async def test_garbage_on_the_port_is_shrugged_off(serve, alice_key) -> None:
+    server = await serve()
+    for junk in (b"GET / HTTP/1.0\r\n\r\n", b"SSH-2.0-x\r\n" + bytes(range(256)) * 4, b""):
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(junk)
+        await writer.drain()
+        await asyncio.wait_for(reader.read(64), WAIT_S)
+        writer.close()
+    async with await server.connect(key=alice_key):
+        pass
+    assert not any("internal error" in line for line in server.lines), server.lines
+
+
 async def test_a_password_is_never_asked_for(serve) -> None:
     server = await serve()
     with pytest.raises(asyncssh.PermissionDenied):
