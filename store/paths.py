@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from pathlib import Path
 
 import platformdirs
@@ -25,6 +27,28 @@ def chosen_store_path(cli_db: str | None) -> Path | None:
 def state_path_for(store_path: Path) -> Path:
     """Reading state sits beside the store: ``articles.json`` -> ``articles.state.json``."""
     return store_path.with_name(f"{store_path.stem}.state.json")
+
+
+READER_NAME_MAX = 64
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def reader_state_path(store_path: Path, reader: str) -> Path:
+    """One remote reader's reading state for a served store: ``articles.json`` ->
+    ``articles.readers/<reader>.state.json``, beside the store like the owner's own state."""
+    folder = store_path.with_name(f"{store_path.stem}.readers")
+    return folder / f"{safe_reader_name(reader)}.state.json"
+
+
+def safe_reader_name(reader: str) -> str:
+    """A file name for a name a client chose: letters, digits, ``_`` and ``-`` kept, the rest
+    ``_``; a name that had to change (or is too long) gets a hash of the original, so two
+    different names never share a file and no name can climb out of the folder."""
+    safe = _UNSAFE_IN_NAME.sub("_", reader)[:READER_NAME_MAX]
+    if safe == reader and safe:
+        return safe
+    digest = hashlib.sha256(reader.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{safe}~{digest}"
 
 
 def bundled_seeds_dir() -> Path:

@@ -66,6 +66,9 @@ class Session:
     config_warning: str | None = None
     history: UndoHistory = field(default_factory=UndoHistory)
     """This session's changes to reading state, for ``u``."""
+    read_only: bool = False
+    """The reader may change their reading state only: no fetching into the store and no
+    files written elsewhere (a reader of ``newsdesk serve``, whose machine this is not)."""
 
     def search(self, query: Query, first: int | None = None) -> ResultRows:
         """The result of ``query``; with ``first``, possibly only its first ``first`` rows
@@ -195,18 +198,32 @@ def _both(first: Node, second: Node) -> Node:
     return second if isinstance(first, Everything) else And((first, second))
 
 
-def open_session(cli_db: str | None) -> Session:
+def open_session(
+    cli_db: str | None, state_path: Path | None = None, read_only: bool = False
+) -> Session:
     """The store, its index, reading state and the reader's config; raises ``StoreError``
-    with a one-line reason (a broken config only warns: ``config_warning``)."""
-    session = open_store_session(resolve_store(cli_db))
+    with a one-line reason (a broken config only warns: ``config_warning``).
+
+    ``state_path`` puts the reading state elsewhere than beside the store; ``read_only``
+    never creates the default store and marks the session so the app writes no store."""
+    path = _existing_store(cli_db) if read_only else resolve_store(cli_db)
+    session = open_store_session(path, state_path)
+    session.read_only = read_only
     session.config, session.config_warning = load_config()
     return session
 
 
-def open_store_session(path: Path) -> Session:
+def _existing_store(cli_db: str | None) -> Path:
+    path = chosen_store_path(cli_db) or default_store_path()
+    if not path.exists():
+        raise StoreError(f"{path}: no such file (a read-only session creates no store)")
+    return path
+
+
+def open_store_session(path: Path, state_path: Path | None = None) -> Session:
     size = _store_size(path)
     fresh = not index_path_for(path).exists()
-    state_path = state_path_for(path)
+    state_path = state_path or state_path_for(path)
     session = Session(
         path, SearchIndex.open(path), ReadingState(state_path), SavedSearches(state_path)
     )

@@ -59,7 +59,10 @@ class NewsdeskApp(App[None]):
             self.push_screen(HelpScreen(remap_rows(self.settings.keymap, app_bindings())))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # A screenshot is a file written on this machine: not for a read-only reader.
+            if not (self.session.read_only and command.title == "Screenshot"):
+                yield command
         if isinstance(screen, MainScreen):
             yield SystemCommand("Search", "Filter articles as you type (/)", screen.action_search)
             yield SystemCommand(

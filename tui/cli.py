@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 from store.errors import StoreError
 from store.paths import DB_ENV
 from store.session import open_session
 from tui import __version__
-from tui.commands import config, entities, export, feeds, ingest, search
+from tui.commands import config, entities, export, feeds, ingest, search, serve
 from tui.commands.output import EXIT_OK, EXIT_UNUSABLE, fail
 
 
@@ -43,6 +44,17 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
+    parser.add_argument(
+        "--state",
+        metavar="PATH",
+        type=Path,
+        help="reading-state file to use (default: beside the store)",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="change nothing but the reading state: no fetching, no export (what serve runs)",
+    )
     # Not set_defaults(db=None): the --db action is shared with every subcommand, so that
     # would reset a --db given before the subcommand.
     parser.set_defaults(run=run_app)
@@ -53,12 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_parser(commands, parent)
     export.add_parser(commands, parent)
     config.add_parser(commands, parent)
+    serve.add_parser(commands, parent)
     return parser
 
 
 def run_app(args: argparse.Namespace) -> int:
     try:
-        session = open_session(args.db)
+        session = open_session(args.db, args.state, args.read_only)
     except StoreError as exc:
         return fail(str(exc))
     from tui.app import NewsdeskApp

@@ -117,6 +117,9 @@ class LinkActions(Screen[None]):
 
     def action_export(self) -> None:
         """Export to Markdown: the article being read, else the whole current result."""
+        if self.session.read_only:
+            self.notify("Read-only session: no export to this machine's files", timeout=3)
+            return
         article = self.current_article()
         if self.has_class("-reading") and article is not None:
             self._ask_path(ExportJob([article.to_document()], [], ""), article.title)

@@ -246,6 +246,9 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
 
     def action_fetch(self) -> None:
         """Fetch every subscribed feed in the background; new articles appear when done."""
+        if self.session.read_only:
+            self.notify("Read-only store: fetching is up to its owner", timeout=3)
+            return
         if any(worker.group == "fetch" and worker.is_running for worker in self.workers):
             self.notify("Already fetching", timeout=2)
             return

@@ -1,0 +1,300 @@
+"""End-to-end: ``newsdesk serve --ssh`` (the installed console script) and the real OpenSSH
+client in tmux.
+
+The server runs with a fresh HOME and XDG folders, so it creates the default store from the
+bundled seeds and generates its host key, exactly as on an owner's first run. Readers
+connect with ``ssh -tt`` and a key pair made here with ``ssh-keygen``; refusals (a wrong key,
+a password, exec, SFTP) are checked from the client's own exit status and words.
+
+Without ssh these tests are skipped, except with ``CI=true``, where they fail: CI must run
+them (``.ci/run`` installs openssh-client).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from test_tmux import TITLE_PREFIX, Reader, Terminal, _newsdesk, _tmux, reader
+
+pytestmark = pytest.mark.e2e
+__all__ = ["reader"]  # the fixture, shared with the tmux tests
+
+UNREAD = "●"
+QUIT_HINT = "q Quit"
+TIMEOUT_S = 30.0
+SIZE = (80, 24)
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{name} is not installed, and with CI=true the e2e tests must run")
+        pytest.skip(f"{name} is not installed (openssh-client); install it to run these tests")
+    return found
+
+
+@dataclass
+class Served:
+    """A running server: its port, log file and the key pairs made for the test."""
+
+    port: int
+    log: Path
+    process: subprocess.Popen[bytes]
+    key: Path
+    wrong_key: Path
+    known_hosts: Path
+
+    def client_options(self, key: Path) -> list[str]:
+        return [
+            *("-F", "/dev/null", "-i", str(key), "-p", str(self.port)),
+            *("-o", "StrictHostKeyChecking=no", "-o", f"UserKnownHostsFile={self.known_hosts}"),
+            *("-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR"),
+            *("-o", "ConnectTimeout=20"),
+        ]
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def wait_for_log(self, text: str) -> str:
+        deadline = time.monotonic() + TIMEOUT_S
+        while text not in self.log_text():
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server never logged {text!r}; log:\n{self.log_text()}")
+            time.sleep(0.1)
+        return next(line for line in self.log_text().splitlines() if text in line)
+
+
+def _keygen(path: Path, comment: str) -> None:
+    subprocess.run(
+        [_tool("ssh-keygen"), "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", str(path)],
+        check=True,
+        stdin=subprocess.DEVNULL,
+        timeout=30,
+    )
+
+
+@pytest.fixture
+def served(tmp_path: Path, reader: Reader) -> Iterator[Served]:
+    _tool("ssh")
+    keys = tmp_path / "keys"
+    keys.mkdir(mode=0o700)
+    _keygen(keys / "reader", "reader")
+    _keygen(keys / "stranger", "stranger")
+    authorized = tmp_path / "authorized_keys"
+    authorized.write_text((keys / "reader.pub").read_text())
+    log = tmp_path / "serve.log"
+    command = [_newsdesk(), "serve", "--ssh", "--host", "127.0.0.1", "--port", "0"]
+    command += ["--authorized-keys", str(authorized), "--idle-timeout", "600"]
+    with log.open("wb") as log_file:
+        server = subprocess.Popen(
+            command, env=reader.env, stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file
+        )
+    try:
+        port = _wait_for_port(server, log)
+        yield Served(
+            port, log, server, keys / "reader", keys / "stranger", tmp_path / "known_hosts"
+        )
+    finally:
+        if server.poll() is None:
+            server.terminate()
+        try:
+            server.wait(timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    assert server.returncode == 0, log.read_text()
+    assert "Traceback" not in log.read_text(), log.read_text()
+
+
+def _wait_for_port(server: subprocess.Popen[bytes], log: Path) -> int:
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        if match := re.search(r"listening on 127\.0\.0\.1:(\d+) ", log.read_text()):
+            return int(match[1])
+        if server.poll() is not None:
+            pytest.fail(f"newsdesk serve exited with {server.returncode}:\n{log.read_text()}")
+        time.sleep(0.1)
+    pytest.fail(f"newsdesk serve did not start listening; log:\n{log.read_text()}")
+
+
+@dataclass
+class Connection:
+    term: Terminal
+    status: Path
+
+    def wait_for_exit(self) -> str:
+        deadline = time.monotonic() + TIMEOUT_S
+        while not (self.status.exists() and self.status.read_text().strip()):
+            if time.monotonic() > deadline:
+                pytest.fail(f"ssh did not exit; screen:\n{self.term.screen()}")
+            time.sleep(0.1)
+        return self.status.read_text().strip()
+
+
+@pytest.fixture
+def connect(
+    tmp_path: Path, reader: Reader, served: Served
+) -> Iterator[Callable[[str], Connection]]:
+    """``ssh -tt USER@127.0.0.1`` in a fresh tmux server (80x24)."""
+    tmux = _tmux()
+    ssh = _tool("ssh")
+    terminals: list[Terminal] = []
+
+    def start(user: str) -> Connection:
+        run_dir = tmp_path / f"ssh{len(terminals)}"
+        run_dir.mkdir()
+        status = run_dir / "status"
+        term = Terminal(tmux, run_dir, reader.env)
+        terminals.append(term)
+        command = [ssh, "-tt", *served.client_options(served.key), f"{user}@127.0.0.1"]
+        script = f'{shlex.join(command)}; echo "exit=$?" > {shlex.quote(str(status))}'
+        term.start(["sh", "-c", script], SIZE)
+        return Connection(term, status)
+
+    yield start
+    for term in terminals:
+        term.kill()
+
+
+def _row(screen: str) -> str:
+    for line in screen.splitlines():
+        if TITLE_PREFIX in line:
+            return line
+    raise AssertionError(f"no list row for the seed article; screen:\n{screen}")
+
+
+def _quit(connection: Connection) -> str:
+    connection.term.send("q")
+    assert connection.wait_for_exit() == "exit=0"
+    screen = connection.term.screen()
+    assert "Traceback" not in screen, screen
+    return screen
+
+
+def test_read_filter_mark_and_find_it_read_again_while_another_reader_does_not(
+    connect: Callable[[str], Connection], served: Served, reader: Reader
+) -> None:
+    alice = connect("alice")
+    screen = alice.term.wait_for(TITLE_PREFIX, QUIT_HINT)
+    assert _row(screen).lstrip().startswith(UNREAD), screen
+    assert screen.splitlines()[0].rstrip().endswith("1 of 1"), screen
+
+    # Filter: a word of the seed article keeps it; enter returns to the list.
+    alice.term.send("/")
+    alice.term.wait_without(QUIT_HINT)
+    alice.term.type("jenin")
+    alice.term.wait_until(lambda s: s.splitlines()[0].startswith(" / jenin"), "the query")
+    alice.term.send("Enter")
+    screen = alice.term.wait_for(QUIT_HINT, TITLE_PREFIX, "1 of 1")
+
+    # Mark it read, then leave.
+    alice.term.send("m")
+    alice.term.wait_until(lambda s: not _row(s).lstrip().startswith(UNREAD), "the mark")
+    _quit(alice)
+    line = served.wait_for_log("session alice from 127.0.0.1:")
+    assert "(quit;" in line, line
+
+    # Back again: still read. The owner's own state beside the store is untouched.
+    again = connect("alice")
+    screen = again.term.wait_for(TITLE_PREFIX, QUIT_HINT)
+    assert not _row(screen).lstrip().startswith(UNREAD), "still read:\n" + screen
+    _quit(again)
+    assert not reader.state.exists(), "sessions keep their state per reader"
+    assert (reader.store.with_name("articles.readers") / "alice.state.json").is_file()
+
+    # Another reader's state is their own.
+    bob = connect("bob")
+    screen = bob.term.wait_for(TITLE_PREFIX, QUIT_HINT)
+    assert _row(screen).lstrip().startswith(UNREAD), "bob has not read it:\n" + screen
+
+    # The store is read-only to sessions.
+    before = reader.store.read_bytes()
+    bob.term.send("R")
+    bob.term.wait_for("Read-only store")
+    _quit(bob)
+    assert reader.store.read_bytes() == before
+
+
+def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_a_wrong_key_is_refused(served: Served, reader: Reader) -> None:
+    ssh = _tool("ssh")
+    result = _run(
+        [ssh, "-tt", *served.client_options(served.wrong_key), "alice@127.0.0.1"], reader.env
+    )
+    assert result.returncode != 0
+    assert "Permission denied (publickey)" in result.stderr, result.stderr
+    assert "login (1 unknown key(s) offered)" in served.wait_for_log("refused alice from")
+
+
+def test_a_password_is_refused(served: Served, reader: Reader) -> None:
+    ssh = _tool("ssh")
+    options = served.client_options(served.key)
+    options += ["-o", "PreferredAuthentications=password", "-o", "PubkeyAuthentication=no"]
+    result = _run([ssh, "-tt", *options, "alice@127.0.0.1"], reader.env)
+    assert result.returncode != 0
+    assert "Permission denied" in result.stderr, result.stderr
+    assert "login (no key offered)" in served.wait_for_log("refused alice from")
+
+
+def test_exec_is_refused(served: Served, reader: Reader) -> None:
+    ssh = _tool("ssh")
+    result = _run([ssh, *served.client_options(served.key), "alice@127.0.0.1", "id"], reader.env)
+    assert result.returncode != 0
+    assert "uid=" not in result.stdout
+    assert "exec request failed" in result.stderr, result.stderr
+    served.wait_for_log("refused alice from 127.0.0.1:")
+
+
+def test_sftp_is_refused(served: Served, reader: Reader) -> None:
+    sftp = _tool("sftp")
+    options = served.client_options(served.key)
+    options[options.index("-p")] = "-P"  # sftp names the port -P
+    result = _run([sftp, *options, "alice@127.0.0.1"], reader.env)
+    assert result.returncode != 0
+    assert "subsystem request failed" in result.stderr, result.stderr
+    assert "subsystem sftp" in served.wait_for_log("refused alice from")
+
+
+def _session_processes(store: Path) -> list[int]:
+    """Processes running a session of the server on ``store``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"tui.serve.child" in argv and str(store).encode() in argv:
+                found.append(int(entry.name))
+    return found
+
+
+def test_ctrl_c_ends_every_session_and_the_server(
+    connect: Callable[[str], Connection], served: Served, reader: Reader
+) -> None:
+    alice = connect("alice")
+    alice.term.wait_for(TITLE_PREFIX, QUIT_HINT)
+    assert len(_session_processes(reader.store)) == 1
+    served.process.send_signal(signal.SIGINT)
+    assert served.process.wait(timeout=TIMEOUT_S) == 0
+    alice.term.wait_for("the server is stopping")
+    assert alice.wait_for_exit() != "exit=0"
+    assert "(server stopped;" in served.wait_for_log("session alice from")
+    assert served.log_text().rstrip().endswith("newsdesk serve: stopped")
+    assert _session_processes(reader.store) == []
