@@ -91,7 +91,8 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList > .article-list--tags { color: $text-muted; text-style: italic; }
     """
 
-    cursor: reactive[int] = reactive(0, init=False)
+    cursor: reactive[int] = reactive(0, init=False, repaint=False)
+    """No repaint of its own: ``watch_cursor`` refreshes the two rows involved."""
 
     @dataclass
     class Highlighted(Message):
