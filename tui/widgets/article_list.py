@@ -27,6 +27,10 @@ from store.query.highlight import Span
 from store.sanitize import clean_line
 
 SOURCE_WIDTH = 10
+COMPACT_ROW = 60
+"""Rows narrower than this show the date as ``MM-DD`` and a shorter source, so the title
+keeps room (at 40 columns: 21 cells of title instead of 14)."""
+COMPACT_SOURCE_WIDTH = 7
 
 
 class RowFlags(Protocol):
@@ -225,13 +229,14 @@ class ArticleList(ScrollView, can_focus=True):
             "article-list--read" if read else "article-list--unread", partial=True
         )
         marker = ("  " if read else "● ") + ("★ " if self.flags.is_starred(article.id) else "  ")
+        date = local_date_text(article.published) or " " * 10
+        source_width = SOURCE_WIDTH
+        if width < COMPACT_ROW:
+            date, source_width = date[5:], COMPACT_SOURCE_WIDTH
         cells = [
             (marker, self._part("marker", base)),
-            (f"{local_date_text(article.published) or '          '} ", self._part("date", base)),
-            (
-                _fit(clean_line(article.source), SOURCE_WIDTH) + " ",
-                self._part("source", base),
-            ),
+            (f"{date} ", self._part("date", base)),
+            (_fit(clean_line(article.source), source_width) + " ", self._part("source", base)),
         ]
         room = max(0, width - sum(cell_len(text) for text, _ in cells))
         title, tags = _title_and_tags(

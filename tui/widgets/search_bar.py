@@ -11,6 +11,8 @@ from textual.widgets import Input, Label
 
 PLACEHOLDER = 'search: words, "phrases", -not, OR, field:value'
 """Shown in the empty box."""
+SHORT_PLACEHOLDER = "search"
+"""Shown in the empty box of a compact (narrow) bar."""
 
 
 class SearchBar(Horizontal):
@@ -51,7 +53,13 @@ class SearchBar(Horizontal):
         self.query_one("#match-count", Label).update(f"{shown:,}{more} of {total:,}")
         unread_label = self.query_one("#unread-count", Label)
         unread_label.update("" if unread is None else f"{unread:,}{more} unread ·")
-        unread_label.display = unread is not None
+        unread_label.set_class(unread is not None, "-shown")
+
+    def set_compact(self, compact: bool) -> None:
+        """On a very narrow terminal, only the box and ``N of M``: the arrangement and the
+        unread count are hidden (``-compact`` in the stylesheet), the placeholder shortened."""
+        self.set_class(compact, "-compact")
+        self.query_one("#query", Input).placeholder = SHORT_PLACEHOLDER if compact else PLACEHOLDER
 
     def set_arrangement(self, text: str) -> None:
         """How the list is arranged: ``by date``, ``grouped by source · unread only``."""
