@@ -120,7 +120,7 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
     def _apply_width(self, width: int) -> None:
         self.set_class(width < NARROW_WIDTH, "-narrow")
         compact = width < COMPACT_WIDTH
-        self.query_one(SearchBar).set_compact(compact)
+        self.query_one(SearchBar).fit_width(width, NARROW_WIDTH, COMPACT_WIDTH)
         footer = self.query_one(Footer)
         footer.compact = compact
         footer.show_command_palette = not compact

@@ -11,8 +11,10 @@ from textual.widgets import Input, Label
 
 PLACEHOLDER = 'search: words, "phrases", -not, OR, field:value'
 """Shown in the empty box."""
+MEDIUM_PLACEHOLDER = 'search: words, "phrases", field:value'
+"""Under 100 columns: room is left for the arrangement and the counts (nothing clipped)."""
 SHORT_PLACEHOLDER = "search"
-"""Shown in the empty box of a compact (narrow) bar."""
+"""Shown in the empty box of a compact bar (under 60 columns)."""
 
 
 class SearchBar(Horizontal):
@@ -55,11 +57,15 @@ class SearchBar(Horizontal):
         unread_label.update("" if unread is None else f"{unread:,}{more} unread ·")
         unread_label.set_class(unread is not None, "-shown")
 
-    def set_compact(self, compact: bool) -> None:
-        """On a very narrow terminal, only the box and ``N of M``: the arrangement and the
-        unread count are hidden (``-compact`` in the stylesheet), the placeholder shortened."""
-        self.set_class(compact, "-compact")
-        self.query_one("#query", Input).placeholder = SHORT_PLACEHOLDER if compact else PLACEHOLDER
+    def fit_width(self, width: int, narrow: int, compact: int) -> None:
+        """Under ``compact`` columns, only the box and ``N of M``: the arrangement and the
+        unread count are hidden (``-compact`` in the stylesheet); the placeholder shortens
+        under ``narrow`` and again under ``compact``, so it is never clipped."""
+        self.set_class(width < compact, "-compact")
+        placeholder = PLACEHOLDER if width >= narrow else MEDIUM_PLACEHOLDER
+        self.query_one("#query", Input).placeholder = (
+            SHORT_PLACEHOLDER if width < compact else placeholder
+        )
 
     def set_arrangement(self, text: str) -> None:
         """How the list is arranged: ``by date``, ``grouped by source · unread only``."""
