@@ -8,6 +8,8 @@ tmux redraws for its own client, so only the pty shows what the app itself sent)
 first screen, each action is a key sent and every byte written until the app has been quiet
 for 0.4 s: a cursor move (``j``), opening the article (``enter``) and going back (``esc``),
 a search keystroke (a letter typed in the box), and ``--idle`` seconds with no key at all.
+``cursor_held`` is ``j`` held down (10 moves at 30 a second), per move: the preview beside
+the list is drawn once the cursor rests, so a held key pays for the rows only.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ from corpus import write_jsonl
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "e2e"))
 from pty_app import PtyApp
 
+KEY_REPEAT_S = 1 / 30
+"""A held key: a terminal's auto-repeat sends about 30 a second."""
+HELD_MOVES = 10
 ESC_SETTLE_S = 0.6
 """After escape: Textual waits a little for the rest of a possible escape sequence."""
 Figures = dict[str, object]
@@ -78,6 +83,16 @@ def repeated(rounds: int, action: Callable[[], int]) -> Figures:
     return stats([action() for _ in range(rounds)])
 
 
+def held_moves(app: PtyApp, key: bytes) -> int:
+    """Bytes per move while ``key`` is held down (``HELD_MOVES`` at key-repeat pace)."""
+    start = app.written()
+    for _ in range(HELD_MOVES):
+        app.send(key)
+        time.sleep(KEY_REPEAT_S)
+    app.settle()
+    return round((app.written() - start) / HELD_MOVES)
+
+
 def measure(
     store: Path, size: tuple[int, int], rounds: int, idle_s: float, workdir: Path
 ) -> Figures:
@@ -85,6 +100,7 @@ def measure(
     with running_app(store, size, workdir) as app:
         figures: Figures = {"first_screen": app.written()}
         figures["cursor_move"] = repeated(rounds, lambda: len(app.key(b"j")))
+        figures["cursor_held"] = repeated(max(1, rounds // 4), lambda: held_moves(app, b"j"))
         opens, backs = [], []
         for _ in range(rounds):
             opens.append(len(app.key(b"\r")))
@@ -99,12 +115,18 @@ def measure(
             typed.append(len(app.key(bytes([letter]))))
             app.key(b"\x7f")  # backspace: keep the result large, like a first letter
         figures["search_keystroke"] = stats(typed)
+        figures["idle_in_search_box_bytes_per_s"] = idle(app, idle_s)
         app.key(b"\r")
-        app.settle(1.0)
-        start = app.written()
-        time.sleep(idle_s)
-        figures["idle_bytes_per_s"] = round((app.written() - start) / idle_s, 1)
+        figures["idle_bytes_per_s"] = idle(app, idle_s)
     return figures
+
+
+def idle(app: PtyApp, seconds: float) -> float:
+    """Bytes a second written while nobody types (a blinking cursor, a timer redrawing)."""
+    app.settle(1.0)
+    start = app.written()
+    time.sleep(seconds)
+    return round((app.written() - start) / seconds, 1)
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -113,7 +135,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def print_table(result: dict[str, Figures]) -> None:
-    actions = ("cursor_move", "open_article", "back_to_list", "search_keystroke")
+    actions = ("cursor_move", "cursor_held", "open_article", "back_to_list", "search_keystroke")
     print(f"{'size':<8} {'action':<18} {'median':>8} {'p95':>8} {'max':>8}")
     for size, figures in result.items():
         for action in actions:
@@ -121,6 +143,8 @@ def print_table(result: dict[str, Figures]) -> None:
             assert isinstance(row, dict)
             print(f"{size:<8} {action:<18} {row['median']:>8} {row['p95']:>8} {row['max']:>8}")
         print(f"{size:<8} {'idle (B/s)':<18} {figures['idle_bytes_per_s']:>8}")
+        typing = figures["idle_in_search_box_bytes_per_s"]
+        print(f"{size:<8} {'idle, box (B/s)':<18} {typing:>8}")
         print(f"{size:<8} {'first screen':<18} {figures['first_screen']:>8}")
 
 

@@ -149,9 +149,19 @@ class ArticleList(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_line(self.lines.line_of(old))
         self.refresh_line(self.lines.line_of(new))
-        self.scroll_to_region(self._row_region(new), animate=False, force=True)
+        self._bring_into_view(new)
         if self.current_id is not None:
             self.post_message(self.Highlighted(self.current_id))
+
+    def _bring_into_view(self, index: int) -> None:
+        """Scroll only when the row is off screen, and then put it in the middle: every
+        scroll redraws the whole list (a terminal has no cheaper way Textual uses), so
+        over SSH a held ``j`` pays for it once every half screen, not on every line."""
+        region = self._row_region(index)
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if top <= region.y and region.bottom <= top + height:
+            return
+        self.scroll_to_region(region, animate=False, force=True, center=True)
 
     def _row_region(self, index: int) -> Region:
         """The row's line, with its group's header when it is the group's first row."""
