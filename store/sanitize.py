@@ -3,7 +3,8 @@
 Removes ANSI/VT escape sequences (CSI, OSC, DCS, SOS, PM, APC and two-byte ESC forms, in
 their 7-bit and 8-bit spellings), every other C0 and C1 control character except newline and
 tab, and Unicode bidirectional overrides that can make text display differently from what it
-is. Newlines and tabs survive; tabs become spaces so cell widths stay predictable.
+is. Newlines and tabs survive; tabs become spaces so cell widths stay predictable, and the
+Unicode line and paragraph separators (U+2028, U+2029) become newlines.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ _FIRST_UNSAFE = re.compile(
 def clean_text(text: str) -> str:
     """Return ``text`` without escape sequences or control characters; keeps newlines."""
     text = text.replace("\r\n", "\n").replace("\t", "    ")
+    if "\u2028" in text or "\u2029" in text:
+        # Line and paragraph separators: Rich lays text out on "\n" only, so sent as they
+        # are they would move the terminal's cursor (or not) behind the layout's back.
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     if _FIRST_UNSAFE.search(text) is None:
         return text
     return _UNSAFE.sub("", text)

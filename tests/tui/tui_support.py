@@ -106,11 +106,14 @@ def _plain(widget: Static) -> str:
 
 
 def header_text(app: App[None]) -> str:
-    """What the detail pane's header says (title, then meta lines)."""
+    """What the detail pane's header says (title, then meta lines); a hidden pane is drawn
+    first (it is drawn only when shown, otherwise)."""
+    article_view(app).catch_up(hidden_too=True)
     return _plain(article_view(app).query_one("#article-header", Static))
 
 
 def body_text(app: App[None]) -> str:
+    article_view(app).catch_up(hidden_too=True)
     return _plain(article_view(app).query_one("#article-body", Static))
 
 

@@ -16,6 +16,10 @@ from textual.widgets import Static
 from tui.keys import KEY_HELP
 
 REMAPPED = "Your keys (config file)"
+COMPACT_WIDTH = 60
+"""Under this many columns the box takes the whole screen."""
+KEY_COLUMN = 16
+"""Longer key lists wrap within this many cells, so the meanings keep their room."""
 REMAP_NOTE = "keys can be remapped in the config file; newsdesk config keys lists the ids"
 
 
@@ -35,18 +39,25 @@ class HelpScreen(ModalScreen[None]):
         """(keys, meaning) of the bindings the config file remaps, shown first."""
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-box"):
-            yield Static(_key_table(self.remapped), id="help-keys")
+        compact = self.app.size.width < COMPACT_WIDTH
+        with VerticalScroll(id="help-box", classes="-compact" if compact else ""):
+            yield Static(_key_table(self.remapped, compact), id="help-keys")
 
     def action_scroll(self, direction: str) -> None:
         box = self.query_one("#help-box", VerticalScroll)
         box.scroll_relative(y=1 if direction == "down" else -1, animate=False)
 
 
-def _key_table(remapped: Sequence[tuple[str, str]]) -> Table:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
+def _key_table(remapped: Sequence[tuple[str, str]], compact: bool = False) -> Table:
+    """Keys and meanings; ``compact`` (a narrow terminal) wraps long keys, so the meanings
+    keep room instead of being squeezed out."""
+    table = Table.grid(padding=(0, 2 - compact))
+    if compact:
+        table.add_column(style="bold", max_width=KEY_COLUMN, overflow="fold")
+        table.add_column(ratio=1)
+    else:
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
     groups = ((REMAPPED, tuple(remapped)),) if remapped else ()
     for group, keys in (*groups, *KEY_HELP):
         table.add_row(Text(group, style="underline"), "")

@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
+from textual.reactive import Reactive
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Input
 
 from store.arrangement import Arrangement
@@ -37,12 +39,17 @@ from tui.widgets.entity_facets import EntityFacets
 from tui.widgets.search_bar import SearchBar
 
 NARROW_WIDTH = 100
+COMPACT_WIDTH = 60
+"""Under this many columns (40x15 over a phone's SSH client) labels that do not fit are
+hidden rather than wrapped or cut: the arrangement, the unread count, the palette key."""
 STORE_CHECK_S = 2.0
 """How often the store file is checked for changes made by another process or by hand."""
 TYPING_ROWS = RANK_WINDOW
 """While typing, a result is first fetched up to this many rows (ranked exactly as in full)."""
 COMPLETE_AFTER_S = 0.25
 """A pause in typing this long fetches the whole result and the exact count."""
+PREVIEW_REST_S = 0.08
+"""The preview beside the list is drawn once the cursor rests this long (key repeat: ~30/s)."""
 FACET_SAMPLE = 2_000
 """Entity facets count the newest this many results."""
 
@@ -69,6 +76,11 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
         *READING_BINDINGS,
     ]
     """Keys that act on the current article wherever the focus is."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """As on every screen, but without repainting the whole screen on a focus change: the
+    widgets gaining and losing focus restyle themselves (``:focus``), and a full repaint
+    costs ~20 KB per open or back over SSH."""
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -107,6 +119,11 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
 
     def _apply_width(self, width: int) -> None:
         self.set_class(width < NARROW_WIDTH, "-narrow")
+        compact = width < COMPACT_WIDTH
+        self.query_one(SearchBar).fit_width(width, NARROW_WIDTH, COMPACT_WIDTH)
+        footer = self.query_one(Footer)
+        footer.compact = compact
+        footer.show_command_palette = not compact
 
     @property
     def reading(self) -> bool:
@@ -114,6 +131,7 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
 
     def _set_reading(self, reading: bool) -> None:
         self.set_class(reading, "-reading")
+        self.query_one(ArticleView).catch_up()
         target = self.query_one(ArticleView) if reading else self.query_one(ArticleList)
         self.set_focus(target)  # at once: see SearchBar.focus_input
 
@@ -177,19 +195,20 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
 
     @on(ArticleList.Highlighted)
     def _preview(self, event: ArticleList.Highlighted) -> None:
-        self._show(event.article_id)
+        first = self.query_one(ArticleView).article is None
+        self._show(event.article_id, 0.0 if first else PREVIEW_REST_S)
 
-    def _show(self, article_id: str) -> None:
+    def _show(self, article_id: str, rest: float = 0.0) -> None:
         """Show an article unless it is already shown (opening a previewed article, or ] and
         the cursor message that follows it, would otherwise reset scroll and selection)."""
         view = self.query_one(ArticleView)
         if view.article is None or view.article.id != article_id:
-            view.show_article(self.session.article(article_id))
+            view.show_article(self.session.article(article_id), rest)
 
     @on(ArticleList.Selected)
     def _open(self, event: ArticleList.Selected) -> None:
+        self._set_reading(True)  # first: the pane draws the article as it is shown
         self._read(event.article_id)
-        self._set_reading(True)
 
     def _read(self, article_id: str) -> None:
         self._show(article_id)

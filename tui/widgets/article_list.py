@@ -27,6 +27,10 @@ from store.query.highlight import Span
 from store.sanitize import clean_line
 
 SOURCE_WIDTH = 10
+COMPACT_ROW = 60
+"""Rows narrower than this show the date as ``MM-DD`` and a shorter source, so the title
+keeps room (at 40 columns: 21 cells of title instead of 14)."""
+COMPACT_SOURCE_WIDTH = 7
 
 
 class RowFlags(Protocol):
@@ -91,7 +95,8 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList > .article-list--tags { color: $text-muted; text-style: italic; }
     """
 
-    cursor: reactive[int] = reactive(0, init=False)
+    cursor: reactive[int] = reactive(0, init=False, repaint=False)
+    """No repaint of its own: ``watch_cursor`` refreshes the two rows involved."""
 
     @dataclass
     class Highlighted(Message):
@@ -144,9 +149,19 @@ class ArticleList(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_line(self.lines.line_of(old))
         self.refresh_line(self.lines.line_of(new))
-        self.scroll_to_region(self._row_region(new), animate=False, force=True)
+        self._bring_into_view(new)
         if self.current_id is not None:
             self.post_message(self.Highlighted(self.current_id))
+
+    def _bring_into_view(self, index: int) -> None:
+        """Scroll only when the row is off screen, and then put it in the middle: every
+        scroll redraws the whole list (a terminal has no cheaper way Textual uses), so
+        over SSH a held ``j`` pays for it once every half screen, not on every line."""
+        region = self._row_region(index)
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if top <= region.y and region.bottom <= top + height:
+            return
+        self.scroll_to_region(region, animate=False, force=True, center=True)
 
     def _row_region(self, index: int) -> Region:
         """The row's line, with its group's header when it is the group's first row."""
@@ -224,13 +239,14 @@ class ArticleList(ScrollView, can_focus=True):
             "article-list--read" if read else "article-list--unread", partial=True
         )
         marker = ("  " if read else "● ") + ("★ " if self.flags.is_starred(article.id) else "  ")
+        date = local_date_text(article.published) or " " * 10
+        source_width = SOURCE_WIDTH
+        if width < COMPACT_ROW:
+            date, source_width = date[5:], COMPACT_SOURCE_WIDTH
         cells = [
             (marker, self._part("marker", base)),
-            (f"{local_date_text(article.published) or '          '} ", self._part("date", base)),
-            (
-                _fit(clean_line(article.source), SOURCE_WIDTH) + " ",
-                self._part("source", base),
-            ),
+            (f"{date} ", self._part("date", base)),
+            (_fit(clean_line(article.source), source_width) + " ", self._part("source", base)),
         ]
         room = max(0, width - sum(cell_len(text) for text, _ in cells))
         title, tags = _title_and_tags(

@@ -22,6 +22,7 @@ from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Static
 
 from store.article import ENTITY_KINDS, Article, Entity
@@ -98,6 +99,11 @@ class ArticleView(VerticalScroll, can_focus=True):
         """The search's words and phrases, marked where they occur."""
         self._hits: list[Span] = []
         self._hit: int | None = None
+        self._stale = False
+        """Changed while hidden: drawn when next shown."""
+        self._draw_hidden = False
+        self._resting: Timer | None = None
+        """Pending while a preview waits for the cursor to rest."""
         self.tags_of: Callable[[str], tuple[str, ...]] = lambda article_id: ()
         """The reader's own tags of an article, shown after the article's."""
 
@@ -106,20 +112,62 @@ class ArticleView(VerticalScroll, can_focus=True):
         yield Static(id="article-legend")
         yield Static(id="article-body")
 
-    def show_article(self, article: Article | None) -> None:
+    def show_article(self, article: Article | None, rest: float = 0.0) -> None:
+        """Show ``article``; with ``rest``, draw it only once no other article has come for
+        that many seconds (a preview while the cursor runs down the list: over SSH each
+        drawn preview costs ~30 KB at 160x48, a row move ~0.5 KB). ``article`` is the one
+        shown for every other purpose at once (links, tags)."""
+        self._hold(rest)
         self.article = article
         self._body = clean_text(article.body or article.summary) if article else ""
         self.entities = self._shown_kinds(self._known_entities(article))
         self._names = canonical_names(self.entities)
         self.set_reactive(ArticleView.selected, None)
         self._find_hits()
-        header = self.query_one("#article-header", Static)
-        if article is None:
-            header.update(Text("No article selected", style="italic"))
-        else:
-            header.update(self._header(article))
+        self._render_header()
         self._render_body()
         self.scroll_home(animate=False)
+
+    def _hold(self, rest: float) -> None:
+        if self._resting is not None:
+            self._resting.stop()
+            self._resting = None
+        if rest > 0:
+            self._resting = self.set_timer(rest, self.catch_up)
+
+    def _drawing(self) -> bool:
+        """Whether to draw now. A hidden pane (one pane at a time on a narrow terminal) is
+        drawn when it is shown instead: each update lays out the whole screen, and over SSH a
+        cursor move would pay for redrawing the list's scrollbar (~750 bytes at 80x24)."""
+        if self._draw_hidden or (self.display and self._resting is None):
+            return True
+        self._stale = True
+        return False
+
+    def on_show(self) -> None:
+        self.catch_up()
+
+    def catch_up(self, hidden_too: bool = False) -> None:
+        """Draw what changed while the pane was hidden, if it shows now (called at once by
+        the screen that shows it, so no frame goes out with the old or blank pane);
+        ``hidden_too`` draws it even while hidden (tests reading the pane's text)."""
+        self._hold(0)
+        if self._stale and (self.display or hidden_too):
+            self._stale, self._draw_hidden = False, hidden_too
+            try:
+                self._render_header()
+                self._render_body()
+            finally:
+                self._draw_hidden = False
+
+    def _render_header(self) -> None:
+        if not self._drawing():
+            return
+        header = self.query_one("#article-header", Static)
+        if self.article is None:
+            header.update(Text("No article selected", style="italic"))
+        else:
+            header.update(self._header(self.article))
 
     def set_terms(self, terms: list[Term]) -> None:
         """Mark what a new search matches in the article shown."""
@@ -128,13 +176,13 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.terms = terms
         self._find_hits()
         if self.article is not None:
-            self.query_one("#article-header", Static).update(self._header(self.article))
+            self._render_header()
             self._render_body()
 
     def refresh_header(self) -> None:
         """Redraw the header (the reader's tags changed)."""
         if self.article is not None:
-            self.query_one("#article-header", Static).update(self._header(self.article))
+            self._render_header()
 
     def _find_hits(self) -> None:
         self._hits = hit_spans(self._body, self.terms, "body")
@@ -184,6 +232,8 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._scroll_to_selection()
 
     def _render_body(self) -> None:
+        if not self._drawing():
+            return
         legend = self.query_one("#article-legend", Static)
         body = self.query_one("#article-body", Static)
         if self.article is None:

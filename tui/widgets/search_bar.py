@@ -11,6 +11,10 @@ from textual.widgets import Input, Label
 
 PLACEHOLDER = 'search: words, "phrases", -not, OR, field:value'
 """Shown in the empty box."""
+MEDIUM_PLACEHOLDER = 'search: words, "phrases", field:value'
+"""Under 100 columns: room is left for the arrangement and the counts (nothing clipped)."""
+SHORT_PLACEHOLDER = "search"
+"""Shown in the empty box of a compact bar (under 60 columns)."""
 
 
 class SearchBar(Horizontal):
@@ -35,7 +39,9 @@ class SearchBar(Horizontal):
         yield Label("/", id="search-prompt")
         # No select-all on focus: it lands after keys already typed behind "/" and the
         # next key would replace them. "/" continues the query; ctrl+u clears it.
-        yield Input(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
+        query = Input(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
+        query.cursor_blink = False  # a blinking cursor costs ~2 KB/s over SSH, doing nothing
+        yield query
         yield Label("", id="query-error", markup=False)
         yield Label("", id="status")
         yield Label("", id="arrangement", markup=False)
@@ -51,7 +57,17 @@ class SearchBar(Horizontal):
         self.query_one("#match-count", Label).update(f"{shown:,}{more} of {total:,}")
         unread_label = self.query_one("#unread-count", Label)
         unread_label.update("" if unread is None else f"{unread:,}{more} unread ·")
-        unread_label.display = unread is not None
+        unread_label.set_class(unread is not None, "-shown")
+
+    def fit_width(self, width: int, narrow: int, compact: int) -> None:
+        """Under ``compact`` columns, only the box and ``N of M``: the arrangement and the
+        unread count are hidden (``-compact`` in the stylesheet); the placeholder shortens
+        under ``narrow`` and again under ``compact``, so it is never clipped."""
+        self.set_class(width < compact, "-compact")
+        placeholder = PLACEHOLDER if width >= narrow else MEDIUM_PLACEHOLDER
+        self.query_one("#query", Input).placeholder = (
+            SHORT_PLACEHOLDER if width < compact else placeholder
+        )
 
     def set_arrangement(self, text: str) -> None:
         """How the list is arranged: ``by date``, ``grouped by source · unread only``."""
