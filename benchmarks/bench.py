@@ -146,7 +146,7 @@ def fresh_env(home: Path) -> dict[str, str]:
         key: value
         for key, value in os.environ.items()
         if key not in {"TMUX", "TMUX_PANE", "NEWSDESK_DB", "NO_COLOR", "COLUMNS", "LINES"}
-        and not key.startswith(("TEXTUAL", "XDG_"))
+        and not key.startswith(("TEXTUAL", "XDG_", "SSH_"))
     }
     for name in ("config", "cache", "data", "state"):
         (home / name).mkdir(parents=True, exist_ok=True)

@@ -55,6 +55,10 @@ class Config:
     ``date``: always newest first; ``source``: sources A to Z."""
     group_by: str = "none"
     show_read: bool = True
+    preview: bool | str = "auto"
+    """On a wide terminal, the article under the cursor shows beside the list (``true``);
+    without it (``false``) the list takes the whole width and enter opens the article, so a
+    cursor move redraws two rows instead of the preview; ``auto``: on, except over SSH."""
     entity_kinds: tuple[str, ...] = ENTITY_KINDS
     """Entity kinds highlighted in the reading pane."""
     keys: Mapping[str, str] = field(default_factory=dict)
@@ -204,6 +208,7 @@ class _Reader:
             "theme": self._theme,
             "auto_mark_read": lambda value: self._bool("auto_mark_read", value),
             "show_read": lambda value: self._bool("show_read", value),
+            "preview": self._preview,
             "default_sort": lambda value: self._choice("default_sort", value, SORTS),
             "group_by": lambda value: self._choice("group_by", value, GROUPS),
             "entity_kinds": self._kinds,
@@ -268,6 +273,9 @@ class _Reader:
             f"using {self._default(name)}",
         )
         return None
+
+    def _preview(self, value: Any) -> bool | str | None:
+        return value if isinstance(value, bool) else self._choice("preview", value, ("auto",))
 
     def _kinds(self, value: Any) -> tuple[str, ...] | None:
         expected = f"a list of entity kinds ({', '.join(ENTITY_KINDS)})"

@@ -20,6 +20,7 @@ NOTES = {
     "default_sort": f"order of the list when the query has no sort: ({' | '.join(SORTS)})",
     "group_by": f"headers in the list: ({' | '.join(GROUPS)})",
     "show_read": "show articles already read (false: only unread ones)",
+    "preview": "the article beside the list on a wide terminal: true, false, auto (not over SSH)",
     "entity_kinds": f"entity kinds highlighted while reading: {', '.join(ENTITY_KINDS)}",
     "keys": "key remaps by binding id (newsdesk config keys lists them)",
 }

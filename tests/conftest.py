@@ -26,6 +26,9 @@ def _no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> No
     exist (a test that wants a config sets its own)."""
     missing = tmp_path_factory.getbasetemp() / "no-config" / "config.toml"
     monkeypatch.setenv("NEWSDESK_CONFIG", str(missing))
+    # The preview's "auto" setting depends on these: the suite behaves alike over SSH.
+    for name in ("SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Reading",
         (
             ("enter", "read the article under the cursor"),
+            ("p", "preview beside the list on / off (wide terminals)"),
             ("] / [", "next / previous article while reading"),
             ("esc", "back to the list; in the list, clear the search"),
         ),

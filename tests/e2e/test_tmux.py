@@ -98,8 +98,7 @@ def reader(tmp_path: Path) -> Reader:
         # Nothing from the outer session may leak in: another store, another tmux, another
         # terminal's quirks, a forced colour mode or Textual debugging.
         if key not in {"TMUX", "TMUX_PANE", "NO_COLOR", "COLUMNS", "LINES"}
-        and not key.startswith("NEWSDESK_")
-        and not key.startswith(("TEXTUAL", "XDG_"))
+        and not key.startswith(("NEWSDESK_", "SSH_", "TEXTUAL", "XDG_"))
     }
     env.update(
         HOME=str(home),

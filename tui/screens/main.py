@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -62,6 +63,7 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
         # burst like "/jen" (fast typing, SSH) lands in the search box, not in the list.
         Binding("slash", "search", "Search", priority=True, id="main.search"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
+        Binding("p", "toggle_preview", "Preview", show=False, id="main.preview"),
         Binding("m", "toggle_read", "Mark", id="main.toggle_read"),
         Binding("s", "toggle_star", "Star", id="main.toggle_star"),
         Binding("R", "fetch", "Fetch", show=False, id="main.fetch"),
@@ -89,6 +91,7 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
         self.search_query = parse_query("")
         self.shown = ResultRows(session.index, [])
         self.arrangement = Arrangement.from_config(session.config)
+        self.preview = _wants_preview(session.config.preview)
         self._grouper = Grouper(session.index)
         self._warned_read_only = False
         self._completing: Timer | None = None
@@ -118,12 +121,21 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
-        self.set_class(width < NARROW_WIDTH, "-narrow")
+        self.set_class(width < NARROW_WIDTH or not self.preview, "-narrow")
         compact = width < COMPACT_WIDTH
         self.query_one(SearchBar).fit_width(width, NARROW_WIDTH, COMPACT_WIDTH)
         footer = self.query_one(Footer)
         footer.compact = compact
         footer.show_command_palette = not compact
+
+    def action_toggle_preview(self) -> None:
+        """``p``: the article beside the list on a wide terminal, or the list alone."""
+        self.preview = not self.preview
+        self._apply_width(self.size.width)
+        self.call_after_refresh(self.query_one(ArticleView).catch_up)
+        shown = "beside the list" if self.preview else "off: enter opens the article"
+        narrow = " (this terminal is too narrow for it)" if self.size.width < NARROW_WIDTH else ""
+        self.notify(f"Preview {shown}{narrow}", timeout=2)
 
     @property
     def reading(self) -> bool:
@@ -453,3 +465,11 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
 
 def _title_hits(terms: list[Text]) -> Callable[[str], list[Span]]:
     return lambda title: hit_spans(title, terms, "title")
+
+
+def _wants_preview(setting: bool | str) -> bool:
+    """``auto``: the preview beside the list, except over SSH, where redrawing it on every
+    cursor move costs tens of kilobytes (``p`` brings it back)."""
+    if isinstance(setting, bool):
+        return setting
+    return not (os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"))

@@ -73,7 +73,7 @@ class SearchBar(Horizontal):
         """How the list is arranged: ``by date``, ``grouped by source · unread only``."""
         label = self.query_one("#arrangement", Label)
         label.update(text)
-        label.display = bool(text)
+        label.set_class(bool(text), "-shown")  # and still hidden when ``-compact``
 
     def set_status(self, text: str) -> None:
         """Background work in progress (a fetch), shown before the count; empty hides it."""
