@@ -50,7 +50,7 @@ def alice_key() -> asyncssh.SSHKey:
 @pytest.fixture
 def keys_file(tmp_path: Path, alice_key: asyncssh.SSHKey) -> Path:
     path = tmp_path / "authorized_keys"
-    path.write_bytes(alice_key.export_public_key())
+    path.write_bytes(b'principals="alice,bob" ' + alice_key.export_public_key())
     return path
 
 
@@ -192,7 +192,21 @@ async def test_a_key_can_be_kept_to_reader_names_and_addresses(serve, alice_key,
         await server.connect("alice", key=bound)
     with pytest.raises(asyncssh.PermissionDenied):
         await server.connect("alice", key=elsewhere)
-    async with await server.connect("anyone", key=alice_key):
+    with pytest.raises(asyncssh.PermissionDenied):
+        await server.connect("anyone", key=alice_key)
+
+
+async def test_a_key_whose_line_names_no_reader_is_refused(serve, keys_file) -> None:
+    """The name picks the reading state: a key that may be any reader could change anyone's."""
+    unnamed = asyncssh.generate_private_key("ssh-ed25519")
+    anyone = asyncssh.generate_private_key("ssh-ed25519")
+    lines = [unnamed.export_public_key(), b'principals="*" ' + anyone.export_public_key()]
+    keys_file.write_bytes(keys_file.read_bytes() + b"".join(lines))
+    server = await serve()
+    with pytest.raises(asyncssh.PermissionDenied):
+        await server.connect("alice", key=unnamed)
+    assert 'no principals="..."' in await server.logged("refused alice")
+    async with await server.connect("zoe", key=anyone):
         pass
 
 
@@ -203,7 +217,9 @@ async def test_a_key_added_to_the_file_gets_in_without_a_restart(
     newcomer = asyncssh.generate_private_key("ssh-ed25519")
     with pytest.raises(asyncssh.PermissionDenied):
         await server.connect("nina", key=newcomer)
-    keys_file.write_bytes(keys_file.read_bytes() + newcomer.export_public_key())
+    keys_file.write_bytes(
+        keys_file.read_bytes() + b'principals="nina" ' + newcomer.export_public_key()
+    )
     async with await server.connect("nina", key=newcomer):
         pass
     assert await server.logged("read again, 2 authorized key(s)")

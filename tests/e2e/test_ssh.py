@@ -92,7 +92,7 @@ def served(tmp_path: Path, reader: Reader) -> Iterator[Served]:
     _keygen(keys / "reader", "reader")
     _keygen(keys / "stranger", "stranger")
     authorized = tmp_path / "authorized_keys"
-    authorized.write_text((keys / "reader.pub").read_text())
+    authorized.write_text('principals="alice,bob" ' + (keys / "reader.pub").read_text())
     log = tmp_path / "serve.log"
     command = [_newsdesk(), "serve", "--ssh", "--host", "127.0.0.1", "--port", "0"]
     command += ["--authorized-keys", str(authorized), "--idle-timeout", "600"]

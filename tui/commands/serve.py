@@ -52,7 +52,8 @@ def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
         "--authorized-keys",
         metavar="FILE",
         type=Path,
-        help="readers' public keys, one per line (default: "
+        help='readers\' public keys, one per line, each after principals="NAME,..." (the '
+        "names it may log in as; default: "
         f"{_home(defaults.default_authorized_keys_path())})",
     )
     parser.add_argument(

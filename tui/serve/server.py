@@ -37,6 +37,7 @@ class ReaderServer(asyncssh.SSHServer):
         self._user: str | None = None
         self._authed = False
         self._keys_tried = 0
+        self._unnamed = False
         self._counted = False
         self._keys = hub.options.authorized_keys
         self._channels = 0
@@ -68,6 +69,8 @@ class ReaderServer(asyncssh.SSHServer):
             host, port = self._peer
             tried = self._keys_tried
             keys = "no key offered" if not tried else f"{tried} unknown key(s) offered"
+            if self._unnamed:
+                keys = 'a listed key with no principals="..." naming its readers'
             self._hub.log(f"refused {printable(self._user)} from {host}:{port}: login ({keys})")
 
     def begin_auth(self, username: str) -> bool:
@@ -85,14 +88,18 @@ class ReaderServer(asyncssh.SSHServer):
         return True
 
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
-        """A key in the file; ``from="..."`` on its line limits where it may come from and
-        ``principals="..."`` which reader names it may use (the name counts as the one
-        principal asked for, so a line without the option allows any name)."""
+        """A key in the file whose line names the readers it may log in as
+        (``principals="alice"``; ``"*"`` for any name): the name chooses the reading state,
+        so a key with no names on its line could read and change anyone's. ``from="..."``
+        limits where a key may come from."""
         host = self._peer[0]
-        accepted = self._keys.validate(key, host, host, [username]) is not None
-        if not accepted:
+        options = self._keys.validate(key, host, host, [username])
+        if options is not None and "principals" not in options:
+            self._unnamed = True
+            options = None
+        if options is None:
             self._keys_tried += 1
-        return accepted
+        return options is not None
 
     def auth_completed(self) -> None:
         self._authed = True
