@@ -184,8 +184,9 @@ class SearchIndex:
                 found[rowid] = Row(*fields)
         return found
 
-    def documents(self, rowids: Sequence[int]) -> dict[int, dict[str, Any]]:
-        """The stored documents of ``rowids`` (as the store holds them), by row id."""
+    def documents(self, rowids: Sequence[int]) -> list[dict[str, Any]]:
+        """The stored documents of ``rowids`` (as the store holds them), in that order; a row
+        id no longer indexed is left out."""
         found: dict[int, dict[str, Any]] = {}
         for start in range(0, len(rowids), 500):
             chunk = tuple(rowids[start : start + 500])
@@ -194,7 +195,7 @@ class SearchIndex:
             found.update(
                 (rowid, orjson.loads(doc)) for rowid, doc in self.conn.execute(query, chunk)
             )
-        return found
+        return [found[rowid] for rowid in rowids if rowid in found]
 
     def article(self, rowid: int) -> Article | None:
         row = self.conn.execute("SELECT doc FROM docs WHERE rowid = ?", (rowid,)).fetchone()

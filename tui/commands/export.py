@@ -16,9 +16,8 @@ from store.export import (
     feeds_of,
     write_atomically,
 )
-from store.query import QueryError, parse_query
 from tui.commands.output import EXIT_OK, fail, say
-from tui.commands.search import _caught_up_session, _positive
+from tui.commands.querying import caught_up_session, parse_cli_query, positive
 
 if TYPE_CHECKING:
     from store.export import Exported
@@ -59,19 +58,18 @@ def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="md", help="output format (md)")
     parser.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
     parser.add_argument(
-        "--limit", type=_positive, metavar="N", help="export at most N articles (default: all)"
+        "--limit", type=positive, metavar="N", help="export at most N articles (default: all)"
     )
     parser.set_defaults(run=run_export)
 
 
 def run_export(args: argparse.Namespace) -> int:
     text = " ".join(args.query)
+    query = parse_cli_query(text)
+    if isinstance(query, int):
+        return query
     try:
-        query = parse_query(text)
-    except QueryError as exc:
-        return fail(f"bad query: {exc.message} (at character {exc.start + 1} of {text!r})")
-    try:
-        session = _caught_up_session(args.db)
+        session = caught_up_session(args.db)
         exported = export_query(session, query, args.format, args.limit, everything=not text)
         if args.output is None:
             sys.stdout.write(exported.text)
@@ -96,8 +94,7 @@ def export_query(
     rowids = session.index.search(query)
     if limit is not None:
         rowids = rowids[:limit]
-    found = session.index.documents(rowids)
-    documents = [found[rowid] for rowid in rowids if rowid in found]
+    documents = session.index.documents(rowids)
     feeds = list_feeds(session.store_path) if fmt == "opml" else []
     if fmt == "opml" and not everything:
         feeds = feeds_of(documents, feeds)

@@ -11,10 +11,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from store.errors import StoreError
-from store.query import QueryError, parse_query
 from store.sanitize import clean_line
-from store.session import Session, open_session
-from tui.commands.output import EXIT_OK, LazyProgress, fail, print_json
+from tui.commands.output import EXIT_OK, fail, print_json
+from tui.commands.querying import caught_up_session, parse_cli_query, positive
 
 if TYPE_CHECKING:
     from tui.commands.output import SubParsers
@@ -50,7 +49,7 @@ def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
         help='print a JSON array of {"id", "title", "source", "published", "url"}',
     )
     parser.add_argument(
-        "--limit", type=_positive, metavar="N", help="print at most N articles (default: all)"
+        "--limit", type=positive, metavar="N", help="print at most N articles (default: all)"
     )
     parser.set_defaults(run=run_search)
 
@@ -63,43 +62,22 @@ def quoting_hint(args: argparse.Namespace, unknown: list[str]) -> str:
     return f" (quote a query with -words: newsdesk search '{words}')"
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
-    return value
-
-
 def run_search(args: argparse.Namespace) -> int:
-    text = " ".join(args.query)
+    query = parse_cli_query(" ".join(args.query))
+    if isinstance(query, int):
+        return query
     try:
-        query = parse_query(text)
-    except QueryError as exc:
-        return fail(f"bad query: {exc.message} (at character {exc.start + 1} of {text!r})")
-    try:
-        session = _caught_up_session(args.db)
+        session = caught_up_session(args.db)
     except StoreError as exc:
         return fail(str(exc))
     rowids = session.index.search(query)
     shown = rowids if args.limit is None else rowids[: args.limit]
-    documents = session.index.documents(shown)
-    found = [documents[rowid] for rowid in shown if rowid in documents]
+    found = session.index.documents(shown)
     if args.json:
         print_json([{name: doc.get(name, "") for name in JSON_FIELDS} for doc in found])
     else:
         _print_rows(found, len(rowids), session.total())
     return EXIT_OK
-
-
-def _caught_up_session(cli_db: str | None) -> Session:
-    session = open_session(cli_db)
-    if session.needs_catch_up:
-        with LazyProgress("indexing") as progress:
-            session.catch_up(progress.update)
-    return session
 
 
 def _print_rows(documents: list[dict[str, Any]], matched: int, total: int) -> None:

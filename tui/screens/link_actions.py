@@ -131,7 +131,7 @@ class LinkActions(Screen[None]):
             return
         title = f"newsdesk: {text}" if text else "newsdesk"
         if self.session.index.path is None:  # in memory: no other connection sees it
-            self._ask_path(ExportJob(_documents(self.session.index, rowids), [], title), text)
+            self._ask_path(ExportJob(self.session.index.documents(rowids), [], title), text)
         else:
             self._ask_path(ExportJob([], rowids, title), text)
 
@@ -168,7 +168,7 @@ class LinkActions(Screen[None]):
     def _read_documents(self, rowids: list[int]) -> list[dict[str, Any]]:
         index = SearchIndex.open(self.session.store_path)
         try:
-            return _documents(index, rowids)
+            return index.documents(rowids)
         finally:
             index.close()
 
@@ -183,8 +183,3 @@ class ExportJob:
     documents: list[dict[str, Any]]
     rowids: list[int]
     title: str
-
-
-def _documents(index: SearchIndex, rowids: list[int]) -> list[dict[str, Any]]:
-    found = index.documents(rowids)
-    return [found[rowid] for rowid in rowids if rowid in found]
