@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
@@ -64,69 +64,31 @@ class NewsdeskApp(App[None]):
             if not (self.session.read_only and command.title == "Screenshot"):
                 yield command
         if isinstance(screen, MainScreen):
-            yield SystemCommand("Search", "Filter articles as you type (/)", screen.action_search)
-            yield SystemCommand(
-                "Toggle read",
-                "Mark the current article read or unread (m)",
-                screen.action_toggle_read,
-            )
-            yield SystemCommand(
-                "Toggle star", "Star or unstar the current article (s)", screen.action_toggle_star
-            )
-            yield SystemCommand(
-                "Tags", "Edit the current article's tags (t)", screen.action_edit_tags
-            )
-            yield SystemCommand(
-                "Mark all read",
-                "Mark every article of the result read (A)",
-                screen.action_mark_all_read,
-            )
-            yield SystemCommand(
-                "Tag all", "Tag every article of the result (T)", screen.action_tag_all
-            )
-            yield SystemCommand(
-                "Undo", "Undo the last mark, star or tag change (u)", screen.action_undo
-            )
-            yield SystemCommand(
-                "Next article", "Read the next article (])", lambda: screen.action_step(1)
-            )
-            yield SystemCommand(
-                "Previous article", "Read the previous article ([)", lambda: screen.action_step(-1)
-            )
-            yield SystemCommand(
-                "Clear search", "Show every article (esc)", screen.action_clear_search
-            )
-            yield SystemCommand(
-                "Save search", "Save the current search under a name (S)", screen.action_save_search
-            )
-            yield SystemCommand(
-                "Saved searches",
-                "Open a saved search; unread counts (v)",
-                screen.action_saved_searches,
-            )
-            yield from _link_commands(screen)
-            yield SystemCommand(
-                "Sort", "Order by date, source or relevance (O)", screen.action_cycle_order
-            )
-            yield SystemCommand(
-                "Group", "Group the list by day, by source, or not (z)", screen.action_cycle_group
-            )
-            yield SystemCommand(
-                "Unread only",
-                "Hide read articles, or show them (U)",
-                screen.action_toggle_unread_only,
-            )
+            for title, help_text, action in _main_commands(screen):
+                yield SystemCommand(title, help_text, action)
         yield SystemCommand("Keys", "Show every key (?)", self.action_help)
 
 
-def _link_commands(screen: MainScreen) -> Iterable[SystemCommand]:
-    yield SystemCommand(
-        "Open link", "Open the article's link in the browser (o)", screen.action_open_link
-    )
-    yield SystemCommand(
-        "Copy link", "Copy the article's link to the clipboard (y)", screen.action_copy_link
-    )
-    yield SystemCommand("Links", "Every link in the article, numbered (L)", screen.action_link_list)
-    yield SystemCommand(
-        "Export to Markdown", "The results, or the article being read (x)", screen.action_export
-    )
+def _main_commands(screen: MainScreen) -> list[tuple[str, str, Callable[[], object]]]:
+    """The main screen's actions for the command palette: (title, what it does, action)."""
+    return [
+        ("Search", "Filter articles as you type (/)", screen.action_search),
+        ("Toggle read", "Mark the current article read or unread (m)", screen.action_toggle_read),
+        ("Toggle star", "Star or unstar the current article (s)", screen.action_toggle_star),
+        ("Tags", "Edit the current article's tags (t)", screen.action_edit_tags),
+        ("Mark all read", "Mark every article of the result read (A)", screen.action_mark_all_read),
+        ("Tag all", "Tag every article of the result (T)", screen.action_tag_all),
+        ("Undo", "Undo the last mark, star or tag change (u)", screen.action_undo),
+        ("Next article", "Read the next article (])", lambda: screen.action_step(1)),
+        ("Previous article", "Read the previous article ([)", lambda: screen.action_step(-1)),
+        ("Clear search", "Show every article (esc)", screen.action_clear_search),
+        ("Save search", "Save the current search under a name (S)", screen.action_save_search),
+        ("Saved searches", "Open a saved search; unread counts (v)", screen.action_saved_searches),
+        ("Open link", "Open the article's link in the browser (o)", screen.action_open_link),
+        ("Copy link", "Copy the article's link to the clipboard (y)", screen.action_copy_link),
+        ("Links", "Every link in the article, numbered (L)", screen.action_link_list),
+        ("Export to Markdown", "The results, or the article being read (x)", screen.action_export),
+        ("Sort", "Order by date, source or relevance (O)", screen.action_cycle_order),
+        ("Group", "Group the list by day, by source, or not (z)", screen.action_cycle_group),
+        ("Unread only", "Hide read articles, or show them (U)", screen.action_toggle_unread_only),
+    ]

@@ -234,9 +234,6 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
             self._warned_read_only = True
             self.notify(self.state.error, severity="warning", timeout=8, markup=False)
 
-    def current_id(self) -> str | None:
-        return self.query_one(ArticleList).current_id
-
     def action_step(self, delta: int) -> None:
         """Read the next (``1``) or previous (``-1``) article of the list."""
         article_list = self.query_one(ArticleList)
