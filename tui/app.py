@@ -91,4 +91,5 @@ def _main_commands(screen: MainScreen) -> list[tuple[str, str, Callable[[], obje
         ("Sort", "Order by date, source or relevance (O)", screen.action_cycle_order),
         ("Group", "Group the list by day, by source, or not (z)", screen.action_cycle_group),
         ("Unread only", "Hide read articles, or show them (U)", screen.action_toggle_unread_only),
+        ("Preview", "The article beside the list, on or off (p)", screen.action_toggle_preview),
     ]
