@@ -12,8 +12,11 @@ from dataclasses import dataclass
 
 from store.article import Article, Entity
 from store.entities import with_entities
+from store.fold import fold
 
 FACET_KINDS = ("person", "org", "place", "misc")
+NAMED_KINDS = frozenset({"person", "org", "place", "misc"})
+"""Entity kinds that ``entity:``, ``person:``, ``org:`` and ``place:`` search."""
 KIND_FIELDS = {"entity": None, "person": "person", "org": "org", "place": "place"}
 
 
@@ -43,6 +46,20 @@ def name_forms(kind: str, text: str, canonical: str) -> tuple[str, ...]:
     """The names a reader may search for: as written, in full, and a person's surname."""
     surname = (canonical.rsplit(" ", 1)[-1],) if kind == "person" else ()
     return (text, canonical, *surname)
+
+
+def mention_forms(entities: Sequence[Entity]) -> set[tuple[str, str]]:
+    """(kind, folded name) for every named mention (people, organisations, places, other
+    names; not dates and figures): as written, in full, and a person's surname. These are
+    what entity searches match."""
+    canonical = canonical_names(entities)
+    names = {
+        (entity.kind, name)
+        for i, entity in enumerate(entities)
+        if entity.kind in NAMED_KINDS
+        for name in name_forms(entity.kind, entity.text, canonical[i])
+    }
+    return {(kind, " ".join(fold(name).split())) for kind, name in names}
 
 
 def article_entities(article: Article) -> set[tuple[str, str]]:

@@ -9,7 +9,7 @@ from store.errors import StoreError
 from store.index.searcher import Row, SearchIndex
 from store.index.sync import CatchUp, signature
 
-__all__ = ["CatchUp", "Row", "SearchIndex", "refresh_index"]
+__all__ = ["CatchUp", "Row", "SearchIndex", "refresh_index", "signature"]
 
 
 def refresh_index(store_path: Path, articles: dict[str, Any]) -> None:

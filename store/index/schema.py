@@ -25,6 +25,10 @@ CACHE_KB = 64 * 1024
 """SQLite's page cache per connection (its default is 2 MB): building the index of 100,000
 articles inserts millions of entity rows and words, and a small cache makes that
 disk-bound."""
+WORDS_HASH_BYTES = 64 * 1024 * 1024
+"""FTS5 writes the words it holds in memory out to a new segment each time they pass this
+(1 MB by default) and merges segments as they pile up: at 100,000 articles, 64 MB builds the
+word index in 12 s instead of 20, with queries as fast. Only a large import fills it."""
 UNDATED_SPAN = 1 << 40
 """Keys from ``UNDATED`` on that undated articles take, far below any real date's."""
 FIRST_DATED = int(datetime(1800, 1, 1, tzinfo=UTC).timestamp()) << TIE_BITS
@@ -47,6 +51,14 @@ CREATE TABLE IF NOT EXISTS mentions(
     PRIMARY KEY(form, kind, rowid)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+
+def _tune_words(conn: sqlite3.Connection) -> None:
+    """Set ``WORDS_HASH_BYTES`` on the word index (kept in the index file: set once)."""
+    row = conn.execute("SELECT v FROM fts_config WHERE k = 'hashsize'").fetchone()
+    if row is None or row[0] != WORDS_HASH_BYTES:
+        conn.execute("INSERT INTO fts(fts, rank) VALUES ('hashsize', ?)", (WORDS_HASH_BYTES,))
+        conn.commit()
 
 
 def index_path_for(store_path: Path) -> Path:
@@ -94,6 +106,7 @@ def connect(path: Path | None) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = NORMAL")
     conn.executescript(DDL)
     conn.execute(f"PRAGMA user_version = {VERSION}")
+    _tune_words(conn)
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS flags("
         "rowid INTEGER PRIMARY KEY, read INTEGER NOT NULL, starred INTEGER NOT NULL)"

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from store.article import Article, InvalidDocument, article_from_document
-from store.entity_index import canonical_names, name_forms
+from store.entity_index import mention_forms
 from store.fold import fold
 from store.index.schema import TIE_BITS, UNDATED, UNDATED_SPAN, time_key
 from store.ingest.result import Reject
@@ -28,8 +28,6 @@ from store.ingest.result import Reject
 Progress = Callable[[int, int], None]
 """Called with (done, total): words indexed of articles to index, or (rows stored, 0) while
 the store is still being read."""
-NAMED_KINDS = frozenset({"person", "org", "place", "misc"})
-"""Entity kinds that ``entity:``, ``person:``, ``org:`` and ``place:`` search."""
 BATCH = 2_000
 
 
@@ -172,45 +170,50 @@ def add(conn: sqlite3.Connection, articles: list[tuple[Article, bytes]]) -> None
     """Add list rows, documents and exact-match filters; words come later (``index_words``)."""
     taken: dict[int, int] = {}
     for article, print_ in articles:
-        rowid = _free_key(conn, time_key(article.published), taken)
-        conn.execute(
-            "INSERT INTO meta(rowid, id, fingerprint, published, source, title, sourcekey) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                rowid,
-                article.id,
-                print_,
-                article.published,
-                article.source,
-                article.title,
-                fold(article.source),
-            ),
-        )
-        conn.execute("INSERT INTO docs VALUES (?, ?)", (rowid, orjson.dumps(article.to_document())))
-        conn.executemany(
-            "INSERT OR IGNORE INTO tags VALUES (?, ?)", ((fold(t), rowid) for t in article.tags)
-        )
-        add_mentions(conn, rowid, article)
+        rowid = add_row(conn, article, print_, taken)
+        add_document(conn, rowid, article)
+
+
+def add_row(
+    conn: sqlite3.Connection,
+    article: Article,
+    print_: bytes,
+    taken: dict[int, int],
+    indexed: bool = False,
+) -> int:
+    """The article's list row and tags under a new row id (see ``_free_key``), returned."""
+    rowid = _free_key(conn, time_key(article.published), taken)
+    conn.execute(
+        "INSERT INTO meta(rowid, id, fingerprint, published, source, title, sourcekey, indexed) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            rowid,
+            article.id,
+            print_,
+            article.published,
+            article.source,
+            article.title,
+            fold(article.source),
+            int(indexed),
+        ),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO tags VALUES (?, ?)", ((fold(t), rowid) for t in article.tags)
+    )
+    return rowid
+
+
+def add_document(conn: sqlite3.Connection, rowid: int, article: Article) -> None:
+    """The stored document of row ``rowid`` and its entity mentions."""
+    conn.execute("INSERT INTO docs VALUES (?, ?)", (rowid, orjson.dumps(article.to_document())))
+    add_mentions(conn, rowid, article)
 
 
 def add_mentions(conn: sqlite3.Connection, rowid: int, article: Article) -> None:
     conn.executemany(
         "INSERT OR IGNORE INTO mentions VALUES (?, ?, ?)",
-        ((form, kind, rowid) for kind, form in mention_forms(article)),
+        ((form, kind, rowid) for kind, form in mention_forms(article.entities or ())),
     )
-
-
-def mention_forms(article: Article) -> set[tuple[str, str]]:
-    """(kind, folded name) for every named mention (people, organisations, places, other
-    names; not dates and figures): as written, in full, and a person's surname."""
-    entities = article.entities or ()
-    canonical = canonical_names(entities)
-    return {
-        (entity.kind, " ".join(fold(name).split()))
-        for i, entity in enumerate(entities)
-        if entity.kind in NAMED_KINDS
-        for name in name_forms(entity.kind, entity.text, canonical[i])
-    }
 
 
 def _free_key(conn: sqlite3.Connection, base: int, taken: dict[int, int]) -> int:
@@ -242,6 +245,14 @@ def _words_columns(doc: dict[str, Any]) -> tuple[str, str, str, str, str]:
     )
 
 
+def add_words(conn: sqlite3.Connection, rowid: int, doc: dict[str, Any]) -> None:
+    """Index the words of a stored document (``Article.to_document``) under ``rowid``."""
+    conn.execute(
+        "INSERT INTO fts(rowid, title, source, author, body, tags) VALUES (?, ?, ?, ?, ?, ?)",
+        (rowid, *_words_columns(doc)),
+    )
+
+
 def index_words(conn: sqlite3.Connection, progress: Progress | None = None) -> None:
     """Index the words of every article not yet indexed, committing batch by batch."""
     pending = [row[0] for row in conn.execute("SELECT rowid FROM meta WHERE indexed = 0")]
@@ -250,11 +261,7 @@ def index_words(conn: sqlite3.Connection, progress: Progress | None = None) -> N
         with conn:
             for rowid in batch:
                 (doc,) = conn.execute("SELECT doc FROM docs WHERE rowid = ?", (rowid,)).fetchone()
-                conn.execute(
-                    "INSERT INTO fts(rowid, title, source, author, body, tags) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (rowid, *_words_columns(orjson.loads(doc))),
-                )
+                add_words(conn, rowid, orjson.loads(doc))
             conn.executemany("UPDATE meta SET indexed = 1 WHERE rowid = ?", ((r,) for r in batch))
         if progress is not None:
             progress(min(start + BATCH, len(pending)), len(pending))

@@ -15,8 +15,9 @@ from typing import Any
 
 from store.article import SCHEMA_VERSION, Article
 from store.entity_backends import DEFAULT_BACKEND
-from store.index import refresh_index
-from store.ingest.extraction import entity_documents
+from store.index import refresh_index, signature
+from store.index.delta import ImportDelta, by_time, import_delta
+from store.ingest.extraction import Extraction
 from store.ingest.result import ReadResult, Reject, Subscription
 from store.library import ARTICLES, META, check_schema
 from store.storage import AtomicJSONStorage, Tables, holding, read_tables
@@ -66,21 +67,72 @@ def import_into(
     storage = AtomicJSONStorage(path)
     with holding(storage.lock):
         tables = _load_or_new(path)
-        articles = _unique(result.articles, summary)
-        _merge_articles(tables[ARTICLES], articles, summary, progress or _no_progress, entities)
+        writes = _planned(tables[ARTICLES], _unique(result.articles, summary), summary)
         feeds = tables.setdefault(FEEDS, {})
         summary.feeds_added = merge_feeds(feeds, result.feeds)
         _update_feeds(feeds, feed_updates or {})
-        if (
-            summary.added
-            or summary.updated
-            or summary.feeds_added
-            or feed_updates
-            or not path.exists()
-        ):
-            storage.write(tables)
-            refresh_index(path, tables[ARTICLES])
+        if writes or summary.feeds_added or feed_updates or not path.exists():
+            _write(path, storage, tables, writes, progress or _no_progress, entities)
     return summary
+
+
+Write = tuple[str, dict[str, Any], Article]
+"""A document to store under a key of the articles table, and the article it is made of."""
+
+
+def _write(
+    path: Path,
+    storage: AtomicJSONStorage,
+    tables: Tables,
+    writes: list[Write],
+    progress: Progress,
+    backend: str,
+) -> None:
+    """Store ``writes`` with their entities and write the store, keeping the index in step:
+    through an ``ImportDelta`` while the entities are extracted when it was in step before,
+    else by catching up afterwards."""
+    table = tables[ARTICLES]
+    for key, doc, _ in writes:  # in key order; their entities are added in place
+        table[key] = doc
+    writes = sorted(writes, key=lambda write: by_time(write[1]))
+    articles = [article for _, _, article in writes]
+    with Extraction(articles, backend) as extraction, import_delta(path) as delta:
+        if delta is not None:
+            delta.forget([article.id for article in articles])
+        _with_entities(writes, extraction, delta, progress)
+        storage.write(tables)
+        indexed = delta is not None and delta.commit(signature(path))
+    if not indexed:
+        refresh_index(path, table)
+
+
+def _with_entities(
+    writes: list[Write],
+    extraction: Extraction,
+    delta: ImportDelta | None,
+    progress: Progress,
+) -> None:
+    """Give each document its entities; the delta indexes the words of the next chunk while
+    the workers are still extracting, and completes chunks as they become ready."""
+    done = 0
+
+    def complete(number: int) -> None:
+        start, end = extraction.bounds(number)
+        for (_, doc, _), found in zip(writes[start:end], extraction.chunk(number), strict=True):
+            doc["entities"] = found.entities
+            if delta is not None:
+                delta.complete(doc, found.names)
+        progress(end, len(writes))
+
+    for number in range(extraction.chunks):
+        if delta is not None:
+            start, end = extraction.bounds(number)
+            delta.add([doc for _, doc, _ in writes[start:end]])
+            while done <= number and extraction.ready(done):
+                complete(done)
+                done += 1
+    for number in range(done, extraction.chunks):
+        complete(number)
 
 
 def _update_feeds(table: dict[str, Any], updates: FeedUpdates) -> None:
@@ -118,17 +170,12 @@ def _no_progress(done: int, total: int) -> None:
     """Progress is optional."""
 
 
-def _merge_articles(
-    table: dict[str, Any],
-    articles: list[Article],
-    summary: ImportSummary,
-    progress: Progress,
-    backend: str,
-) -> None:
-    """Add new and changed articles to ``table``, with their entities."""
+def _planned(table: dict[str, Any], articles: list[Article], summary: ImportSummary) -> list[Write]:
+    """The new and changed articles, with the keys to store them under (counted in
+    ``summary``); their entities are still to come."""
     index = {doc.get("id"): key for key, doc in table.items() if isinstance(doc, dict)}
     next_key = max((int(key) for key in table if key.isdigit()), default=0) + 1
-    writes: list[tuple[str, dict[str, Any], Article]] = []
+    writes: list[Write] = []
     for article in articles:
         key = index.get(article.id)
         old = table.get(key) if key is not None else None
@@ -143,10 +190,7 @@ def _merge_articles(
             summary.unchanged += 1
             continue
         writes.append((str(key), doc, article))
-    entities = entity_documents([article for _, _, article in writes], progress, backend)
-    for (key, doc, _), found in zip(writes, entities, strict=True):
-        doc["entities"] = found
-        table[key] = doc
+    return writes
 
 
 def _incoming(article: Article, old: Mapping[str, Any] | None) -> dict[str, Any]:

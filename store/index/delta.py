@@ -1,0 +1,163 @@
+"""An import's changes written straight into an index that was in step with the store.
+
+Catching up compares every stored document with the index; an import knows what it
+changes, so when the index matched the store before the import, the importer hands it just
+the new and changed documents, and their words are indexed while their entities are still
+being extracted in other processes. Everything goes into one transaction, committed with
+the store's new signature once the store is written: a failed import leaves the index as it
+was (in step with the unchanged store), and a crash between the two writes leaves an old
+signature, so the next open catches up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from store.article import Article, article_from_document
+from store.index import sync
+from store.index.schema import connect, index_path_for, remove_index_files, time_key
+
+PLACEHOLDER = b""
+"""The fingerprint of a row whose document is still to come: it matches no document."""
+
+
+class ImportDelta:
+    """New and changed documents of one import, added to the index in two steps: ``add``
+    (list row and words, before the entities are known), then ``complete`` (the stored
+    document, its entity mentions and fingerprint)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.failed = False
+        """Set when the index could not take a change (a full disk, say): the rest is
+        skipped and the index is left to catch up."""
+        self._taken: dict[int, int] = {}
+        # Entity mentions are gathered here and filed in one sorted pass at the end: filed
+        # one article at a time, they land all over a large table and each costs a page
+        # read and write (at 100,000 articles, 29 s instead of 8).
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS staged_mentions("
+            "form TEXT NOT NULL, kind TEXT NOT NULL, rowid INTEGER NOT NULL)"
+        )
+        self._pending: dict[str, tuple[int, Article]] = {}
+
+    def forget(self, ids: list[str]) -> None:
+        """Forget the indexed versions of articles about to be added again (changed ones)."""
+        if self.failed:
+            return
+        with self._guard():
+            rowids = sorted(r for i in ids if (r := self._rowid_of(i)) is not None)
+            sync.remove(self.conn, rowids)
+
+    def add(self, docs: list[Mapping[str, Any]]) -> None:
+        """List rows and words of ``docs`` (valid documents, as the importer writes them).
+
+        FTS5 writes its pending words out whenever a row id comes in lower than the last
+        one, so documents are best given oldest first (see ``by_time``): in random order,
+        indexing the words takes three times as long."""
+        if self.failed:
+            return
+        with self._guard():
+            for doc in docs:
+                article = article_from_document(doc)
+                rowid = sync.add_row(self.conn, article, PLACEHOLDER, self._taken, indexed=True)
+                sync.add_words(self.conn, rowid, article.to_document())
+                self._pending[article.id] = rowid, replace(article, entities=None)
+
+    def complete(self, doc: Mapping[str, Any], names: Iterable[tuple[str, str]]) -> None:
+        """The stored document of an article given to ``add``, now with its entities (as
+        ``Entity.to_dict`` gives them: they are not checked again), and the names they file
+        it under (``store.entity_index.mention_forms``)."""
+        if self.failed:
+            return
+        with self._guard():
+            rowid, article = self._pending.pop(doc["id"])
+            stored = article.to_document()
+            stored["entities"] = doc.get("entities") or []
+            self.conn.execute("INSERT INTO docs VALUES (?, ?)", (rowid, orjson.dumps(stored)))
+            self.conn.executemany(
+                "INSERT INTO temp.staged_mentions VALUES (?, ?, ?)",
+                ((form, kind, rowid) for kind, form in names),
+            )
+            self.conn.execute(
+                "UPDATE meta SET fingerprint = ? WHERE rowid = ?", (sync.fingerprint(doc), rowid)
+            )
+
+    def commit(self, signature: str) -> bool:
+        """Record the store's new signature with the changes, all at once; False when the
+        index could not take them (it catches up instead)."""
+        if self.failed:
+            return False
+        with self._guard():
+            if self._pending:
+                raise RuntimeError(f"{len(self._pending)} documents added but not completed")
+            self.conn.execute(
+                "INSERT OR IGNORE INTO mentions SELECT form, kind, rowid "
+                "FROM temp.staged_mentions ORDER BY form, kind, rowid"
+            )
+            self.conn.execute("INSERT OR REPLACE INTO info VALUES ('signature', ?)", (signature,))
+            self.conn.commit()
+        return not self.failed
+
+    def _rowid_of(self, article_id: str) -> int | None:
+        row = self.conn.execute("SELECT rowid FROM meta WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else int(row[0])
+
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error:
+            self.failed = True
+
+
+def by_time(doc: Mapping[str, Any]) -> int:
+    """Sort key of a stored document: the time key its row id will start from."""
+    published = doc.get("published")
+    return time_key(published if isinstance(published, str) else "")
+
+
+@contextlib.contextmanager
+def import_delta(store_path: Path) -> Iterator[ImportDelta | None]:
+    """An ``ImportDelta`` on the index of ``store_path``, or ``None`` when the index is not
+    in step with the store (or cannot be written): the importer then refreshes it after
+    writing the store. Changes not committed are rolled back on leaving."""
+    conn = _in_step(store_path)
+    if conn is None:
+        yield None
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("DELETE FROM info WHERE key = 'signature'")
+        yield ImportDelta(conn)
+    finally:
+        if conn.in_transaction:
+            conn.rollback()
+        conn.close()
+
+
+def _in_step(store_path: Path) -> sqlite3.Connection | None:
+    """A connection to the index when it reflects the store file as it is (an index beside
+    a store that does not exist yet belongs to no store and is started afresh)."""
+    path = index_path_for(store_path)
+    try:
+        if not store_path.exists():
+            remove_index_files(path)
+        conn = connect(path)
+    except (sqlite3.Error, OSError):
+        return None
+    try:
+        expected = sync.signature(store_path) if store_path.exists() else None
+        if sync.stored_signature(conn) == expected:
+            return conn
+    except (sqlite3.Error, OSError):
+        pass
+    conn.close()
+    return None

@@ -1,0 +1,219 @@
+"""An import writes its changes straight into an index that was in step with the store: the
+result must be exactly what catching up from scratch builds, and a failure anywhere must
+leave an index that is either in step or knows it is not."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from store.article import Article
+from store.errors import StoreError
+from store.index import SearchIndex
+from store.index.delta import ImportDelta
+from store.index.schema import index_path_for
+from store.ingest import extraction, importer
+from store.ingest.importer import import_into
+from store.ingest.result import ReadResult
+from store.query import parse_query
+
+NAMES = ("Israel Katz", "Ana Lima", "United Nations", "São Paulo", "Bank of England")
+
+
+def articles(count: int, start: int = 0, word: str = "zeppelin") -> list[Article]:
+    """Articles with entities to extract, tags, shared publication seconds, and no date."""
+    made = []
+    for i in range(start, start + count):
+        name = NAMES[i % len(NAMES)]
+        made.append(
+            Article(
+                id=f"a{i}",
+                title=f"Report {i} on {name}",
+                body=f"{name} said on Tuesday that {i},000 people saw the {word} in Geneva. "
+                f"Mr Obi of the World Bank agreed.",
+                source=f"Source {i % 3}",
+                author="Sam Obi" if i % 2 else "",
+                published="" if i % 7 == 0 else f"2025-03-{1 + i % 5:02d}T08:00:00+00:00",
+                tags=("world",) if i % 4 == 0 else (),
+            )
+        )
+    return made
+
+
+def contents(store: Path) -> dict[str, Any]:
+    """Everything the index holds, keyed by article id rather than row id."""
+    conn = sqlite3.connect(index_path_for(store))
+    try:
+        ids = dict(conn.execute("SELECT rowid, id FROM meta"))
+        conn.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, fts, 'instance')")
+        return {
+            "meta": sorted(
+                conn.execute(
+                    "SELECT id, fingerprint, published, source, title, sourcekey, indexed FROM meta"
+                )
+            ),
+            "docs": {ids[r]: json.loads(doc) for r, doc in conn.execute("SELECT * FROM docs")},
+            "tags": sorted((tag, ids[r]) for tag, r in conn.execute("SELECT * FROM tags")),
+            "mentions": sorted(
+                (form, kind, ids[r]) for form, kind, r in conn.execute("SELECT * FROM mentions")
+            ),
+            "words": sorted(
+                (term, ids[r], column, offset)
+                for term, r, column, offset in conn.execute("SELECT * FROM temp.words")
+            ),
+            # row ids are time keys (ties may be broken either way)
+            "dates": [d for (d,) in conn.execute("SELECT published FROM meta ORDER BY rowid")],
+        }
+    finally:
+        conn.close()
+
+
+def rebuilt(store: Path, folder: Path) -> dict[str, Any]:
+    """What catching up a copy of ``store`` with no index builds."""
+    folder.mkdir()
+    copy = folder / store.name
+    shutil.copy(store, copy)
+    index = SearchIndex.open(copy)
+    try:
+        index.catch_up(copy)
+    finally:
+        index.close()
+    return contents(copy)
+
+
+def in_step(store: Path) -> bool:
+    index = SearchIndex.open(store)
+    try:
+        return index.in_step(store)
+    finally:
+        index.close()
+
+
+@pytest.fixture
+def no_catching_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The import must keep the index in step by itself."""
+
+    def refused(*args: object) -> None:
+        raise AssertionError("the index was caught up instead of updated")
+
+    monkeypatch.setattr(importer, "refresh_index", refused)
+
+
+@pytest.mark.usefixtures("no_catching_up")
+def test_a_first_import_indexes_what_catching_up_builds(tmp_path: Path) -> None:
+    store = tmp_path / "store" / "articles.json"
+    import_into(store, ReadResult(articles=articles(40)))
+
+    assert contents(store) == rebuilt(store, tmp_path / "copy")
+    assert len(contents(store)["meta"]) == 40
+    assert in_step(store)
+
+
+@pytest.mark.usefixtures("no_catching_up")
+def test_changed_articles_lose_their_old_words_and_names(tmp_path: Path) -> None:
+    store = tmp_path / "store" / "articles.json"
+    import_into(store, ReadResult(articles=articles(20)))
+
+    summary = import_into(store, ReadResult(articles=articles(30, start=10, word="quokka")))
+
+    assert (summary.added, summary.updated) == (20, 10)
+    assert contents(store) == rebuilt(store, tmp_path / "copy")
+    index = SearchIndex.open(store)
+    try:
+        zeppelins = {index.rows([r])[r].id for r in index.search(parse_query("zeppelin"))}
+        assert zeppelins == {f"a{i}" for i in range(10)}
+        assert len(index.search(parse_query("quokka"))) == 30
+    finally:
+        index.close()
+
+
+@pytest.mark.usefixtures("no_catching_up")
+def test_entities_extracted_in_worker_processes_are_indexed_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(extraction, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(extraction, "CHUNK", 7)
+    store = tmp_path / "store" / "articles.json"
+
+    import_into(store, ReadResult(articles=articles(40)))
+
+    assert contents(store) == rebuilt(store, tmp_path / "copy")
+    assert any(kind == "person" for _, kind, _ in contents(store)["mentions"])
+
+
+def test_an_index_out_of_step_is_caught_up_after_the_import(tmp_path: Path) -> None:
+    store = tmp_path / "store" / "articles.json"
+    import_into(store, ReadResult(articles=articles(10)))
+    tables = json.loads(store.read_text())
+    tables["articles"]["1"]["title"] = "Edited by hand"
+    store.write_text(json.dumps(tables))  # behind the index's back
+
+    import_into(store, ReadResult(articles=articles(5, start=10)))
+
+    assert contents(store) == rebuilt(store, tmp_path / "copy")
+    assert ("a0", "Edited by hand") in {(m[0], m[4]) for m in contents(store)["meta"]}
+    assert in_step(store)
+
+
+def test_a_failed_store_write_leaves_the_index_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store" / "articles.json"
+    import_into(store, ReadResult(articles=articles(10)))
+    before = contents(store)
+
+    def full_disk(self: object, tables: object) -> None:
+        raise StoreError("cannot write: no space left on device")
+
+    monkeypatch.setattr(importer.AtomicJSONStorage, "write", full_disk)
+    with pytest.raises(StoreError):
+        import_into(store, ReadResult(articles=articles(10, start=5, word="quokka")))
+
+    assert contents(store) == before
+    assert in_step(store)
+
+
+def test_an_index_that_cannot_take_the_changes_is_caught_up_instead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store" / "articles.json"
+    import_into(store, ReadResult(articles=articles(10)))
+
+    def broken(self: ImportDelta, article_id: str) -> int | None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(ImportDelta, "_rowid_of", broken)
+    summary = import_into(store, ReadResult(articles=articles(10, start=5, word="quokka")))
+
+    assert (summary.added, summary.updated) == (5, 5)
+    assert contents(store) == rebuilt(store, tmp_path / "copy")
+    assert in_step(store)
+
+
+def test_dying_between_the_store_and_the_index_is_caught_up_on_next_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store" / "articles.json"
+    import_into(store, ReadResult(articles=articles(10)))
+
+    def killed(self: ImportDelta, signature: str) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ImportDelta, "commit", killed)
+    with pytest.raises(KeyboardInterrupt):
+        import_into(store, ReadResult(articles=articles(10, start=5, word="quokka")))
+    monkeypatch.undo()
+
+    assert len(json.loads(store.read_text())["articles"]) == 15  # the store was written
+    assert not in_step(store)
+    index = SearchIndex.open(store)
+    try:
+        index.catch_up(store)
+    finally:
+        index.close()
+    assert contents(store) == rebuilt(store, tmp_path / "copy")
