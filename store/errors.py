@@ -7,3 +7,7 @@ class StoreError(Exception):
 
 class LockTimeout(StoreError):
     """Another process held the store's lock for too long."""
+
+
+class IndexBusy(StoreError):
+    """Another process is writing the search index (an import, say): try again shortly."""

@@ -217,3 +217,31 @@ def test_dying_between_the_store_and_the_index_is_caught_up_on_next_open(
     finally:
         index.close()
     assert contents(store) == rebuilt(store, tmp_path / "copy")
+
+
+def test_while_an_import_writes_the_index_others_open_it_and_wait_their_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader opens the index as it was; catching up says "busy" (the app retries) rather
+    than failing, or building an index of its own in memory."""
+    from store.errors import IndexBusy
+    from store.index import schema
+    from store.index.delta import import_delta
+
+    monkeypatch.setattr(schema, "BUSY_MS", 50)
+    store = tmp_path / "store" / "articles.json"
+    import_into(store, ReadResult(articles=articles(10)))
+    tables = json.loads(store.read_text())
+    del tables["articles"]["1"]
+    with import_delta(store) as delta:
+        assert delta is not None  # holds the index's write lock from here
+        store.write_text(json.dumps(tables))
+        index = SearchIndex.open(store)
+        try:
+            assert index.path is not None and index.note == ""
+            assert len(index.search(parse_query(""))) == 10
+            with pytest.raises(IndexBusy):
+                index.catch_up(store)
+        finally:
+            index.close()
+    assert not in_step(store)

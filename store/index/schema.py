@@ -25,6 +25,8 @@ CACHE_KB = 64 * 1024
 """SQLite's page cache per connection (its default is 2 MB): building the index of 100,000
 articles inserts millions of entity rows and words, and a small cache makes that
 disk-bound."""
+BUSY_MS = 10_000
+"""How long a write waits for another process's write to the index before giving up."""
 WORDS_HASH_BYTES = 64 * 1024 * 1024
 """FTS5 writes the words it holds in memory out to a new segment each time they pass this
 (1 MB by default) and merges segments as they pile up: at 100,000 articles, 64 MB builds the
@@ -57,8 +59,11 @@ def _tune_words(conn: sqlite3.Connection) -> None:
     """Set ``WORDS_HASH_BYTES`` on the word index (kept in the index file: set once)."""
     row = conn.execute("SELECT v FROM fts_config WHERE k = 'hashsize'").fetchone()
     if row is None or row[0] != WORDS_HASH_BYTES:
-        conn.execute("INSERT INTO fts(fts, rank) VALUES ('hashsize', ?)", (WORDS_HASH_BYTES,))
-        conn.commit()
+        try:
+            conn.execute("INSERT INTO fts(fts, rank) VALUES ('hashsize', ?)", (WORDS_HASH_BYTES,))
+            conn.commit()
+        except sqlite3.OperationalError:  # another process is writing: next time
+            conn.rollback()
 
 
 def index_path_for(store_path: Path) -> Path:
@@ -95,7 +100,7 @@ def connect(path: Path | None) -> sqlite3.Connection:
     rebuilds.
     """
     conn = sqlite3.connect(":memory:" if path is None else str(path), check_same_thread=False)
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
     conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version not in (0, VERSION):
@@ -105,7 +110,8 @@ def connect(path: Path | None) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     conn.executescript(DDL)
-    conn.execute(f"PRAGMA user_version = {VERSION}")
+    if version == 0:  # a new file; setting it on every open would wait for any writer
+        conn.execute(f"PRAGMA user_version = {VERSION}")
     _tune_words(conn)
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS flags("

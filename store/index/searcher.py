@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from store.article import Article, article_from_document
-from store.errors import StoreError
+from store.errors import IndexBusy, StoreError
 from store.fold import fold
 from store.index import sync
 from store.index.compile import plan
@@ -84,6 +84,8 @@ class SearchIndex:
         streamed (it was checked to be a JSON object when the store was opened)."""
         from store.library import read_articles_table, stream_articles
 
+        if self.in_step(store_path):  # another process caught it up already
+            return sync.CatchUp()
         stamp = sync.signature(store_path)
         if store_path.stat().st_size > STREAM_ABOVE_BYTES:
             documents: sync.Documents = stream_articles(store_path)
@@ -101,6 +103,10 @@ class SearchIndex:
         self.forget_cache()
         try:
             return sync.catch_up(self.conn, documents, stamp, source, progress)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise IndexBusy(f"search index: {exc}") from None
+            raise StoreError(f"search index: {exc}") from None
         except sqlite3.Error as exc:
             raise StoreError(f"search index: {exc}") from None
 

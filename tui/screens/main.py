@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input
 
 from store.arrangement import Arrangement
 from store.entity_index import Facet
-from store.errors import StoreError
+from store.errors import IndexBusy, StoreError
 from store.index import CatchUp, SearchIndex
 from store.index.groups import Grouper
 from store.index.rows import ResultRows
@@ -342,6 +342,9 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
                 self.session.store_path,
                 progress=lambda done, total: call(self._indexing, done, total),
             )
+        except IndexBusy:  # an import is writing it: the next check of the store retries
+            call(self.query_one(SearchBar).set_status, "")
+            return
         except StoreError as exc:
             call(self._catch_up_failed, str(exc))
             return
