@@ -245,3 +245,31 @@ def test_while_an_import_writes_the_index_others_open_it_and_wait_their_turn(
         finally:
             index.close()
     assert not in_step(store)
+
+
+def test_an_import_that_cannot_get_the_index_writes_the_store_and_catches_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process writing the index for longer than the import will wait: the import
+    still lands, and the index is caught up (or left to the next open)."""
+    from store.index import schema
+
+    monkeypatch.setattr(schema, "BUSY_MS", 50)
+    store = tmp_path / "store" / "articles.json"
+    import_into(store, ReadResult(articles=articles(10)))
+    other = schema.connect(index_path_for(store))
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        summary = import_into(store, ReadResult(articles=articles(5, start=10)))
+    finally:
+        other.rollback()
+        other.close()
+
+    assert summary.added == 5
+    assert len(json.loads(store.read_text())["articles"]) == 15
+    index = SearchIndex.open(store)
+    try:
+        index.catch_up(store)
+    finally:
+        index.close()
+    assert contents(store) == rebuilt(store, tmp_path / "copy")

@@ -40,8 +40,8 @@ class ImportDelta:
         skipped and the index is left to catch up."""
         self._taken: dict[int, int] = {}
         # Entity mentions are gathered here and filed in one sorted pass at the end: filed
-        # one article at a time, they land all over a large table and each costs a page
-        # read and write (at 100,000 articles, 29 s instead of 8).
+        # one article at a time they land all over a large table, and at 100,000 articles
+        # completing the documents took 29 s that way, against 14 s plus 5 s for the pass.
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS staged_mentions("
             "form TEXT NOT NULL, kind TEXT NOT NULL, rowid INTEGER NOT NULL)"
@@ -130,17 +130,25 @@ def import_delta(store_path: Path) -> Iterator[ImportDelta | None]:
     in step with the store (or cannot be written): the importer then refreshes it after
     writing the store. Changes not committed are rolled back on leaving."""
     conn = _in_step(store_path)
-    if conn is None:
-        yield None
-        return
+    delta = None if conn is None else _begun(conn)
+    try:
+        yield delta
+    finally:
+        if conn is not None:
+            if conn.in_transaction:
+                conn.rollback()
+            conn.close()
+
+
+def _begun(conn: sqlite3.Connection) -> ImportDelta | None:
+    """A delta holding the index's write lock, or ``None`` when another process kept it
+    (past ``BUSY_MS``) or the index cannot be written."""
     try:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("DELETE FROM info WHERE key = 'signature'")
-        yield ImportDelta(conn)
-    finally:
-        if conn.in_transaction:
-            conn.rollback()
-        conn.close()
+        return ImportDelta(conn)
+    except sqlite3.Error:
+        return None
 
 
 def _in_step(store_path: Path) -> sqlite3.Connection | None:
