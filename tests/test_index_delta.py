@@ -86,6 +86,14 @@ def rebuilt(store: Path, folder: Path) -> dict[str, Any]:
     return contents(copy)
 
 
+def catch_up(store: Path) -> None:
+    index = SearchIndex.open(store)
+    try:
+        index.catch_up(store)
+    finally:
+        index.close()
+
+
 def in_step(store: Path) -> bool:
     index = SearchIndex.open(store)
     try:
@@ -211,11 +219,7 @@ def test_dying_between_the_store_and_the_index_is_caught_up_on_next_open(
 
     assert len(json.loads(store.read_text())["articles"]) == 15  # the store was written
     assert not in_step(store)
-    index = SearchIndex.open(store)
-    try:
-        index.catch_up(store)
-    finally:
-        index.close()
+    catch_up(store)
     assert contents(store) == rebuilt(store, tmp_path / "copy")
 
 
@@ -267,9 +271,5 @@ def test_an_import_that_cannot_get_the_index_writes_the_store_and_catches_up(
 
     assert summary.added == 5
     assert len(json.loads(store.read_text())["articles"]) == 15
-    index = SearchIndex.open(store)
-    try:
-        index.catch_up(store)
-    finally:
-        index.close()
+    catch_up(store)
     assert contents(store) == rebuilt(store, tmp_path / "copy")
