@@ -15,7 +15,7 @@ from store.entities import with_entities
 from store.fold import fold
 
 FACET_KINDS = ("person", "org", "place", "misc")
-NAMED_KINDS = frozenset({"person", "org", "place", "misc"})
+NAMED_KINDS = frozenset(FACET_KINDS)
 """Entity kinds that ``entity:``, ``person:``, ``org:`` and ``place:`` search."""
 KIND_FIELDS = {"entity": None, "person": "person", "org": "org", "place": "place"}
 
