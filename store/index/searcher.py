@@ -103,12 +103,10 @@ class SearchIndex:
         self.forget_cache()
         try:
             return sync.catch_up(self.conn, documents, stamp, source, progress)
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise IndexBusy(f"search index: {exc}") from None
-            raise StoreError(f"search index: {exc}") from None
         except sqlite3.Error as exc:
-            raise StoreError(f"search index: {exc}") from None
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF  # extended codes share the low byte
+            busy = code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+            raise (IndexBusy if busy else StoreError)(f"search index: {exc}") from None
 
     def search(self, query: Query, limit: int | None = None) -> list[int]:
         """Row ids of the matching articles, in the order the query asks for.
