@@ -317,11 +317,15 @@ def test_parallel_extraction_passes_the_backend_name_to_workers(
     """Worker processes build the named extractor themselves; the result matches serial."""
     from store.ingest import extraction
 
+    def entity_documents(articles: list[Article], backend: str) -> list[object]:
+        with extraction.Extraction(articles, backend) as found:
+            return [one for number in range(found.chunks) for one in found.chunk(number)]
+
     articles = [Article(id=str(i), title="t", body=f"{TEXT} {i + 1},000 more.") for i in range(8)]
-    serial = extraction.entity_documents(articles, backend="builtin")
+    serial = entity_documents(articles, backend="builtin")
     monkeypatch.setattr(extraction, "PARALLEL_FROM", 2)
     monkeypatch.setattr(extraction, "CHUNK", 3)
 
-    assert extraction.entity_documents(articles, backend="builtin") == serial
+    assert entity_documents(articles, backend="builtin") == serial
     with pytest.raises(BackendUnavailable):
-        extraction.entity_documents(articles, backend="nope")
+        entity_documents(articles, backend="nope")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
@@ -114,21 +114,6 @@ class Extraction:
             bodies = [a.body for a in self.articles[start:end] if a.entities is None]
             if bodies:
                 self._jobs[number] = self._pool.submit(extract, bodies)
-
-
-def entity_documents(
-    articles: Sequence[Article],
-    progress: Callable[[int, int], None] | None = None,
-    backend: str = DEFAULT_BACKEND,
-) -> list[EntityDocs]:
-    """Every article's entities at once (see ``Extraction``)."""
-    docs: list[EntityDocs] = []
-    with Extraction(articles, backend) as extraction:
-        for number in range(extraction.chunks):
-            docs.extend(found.entities for found in extraction.chunk(number))
-            if progress is not None:
-                progress(len(docs), len(articles))
-    return docs
 
 
 def _extract_chunk(backend: str, bodies: list[str]) -> list[Found]:
