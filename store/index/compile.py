@@ -2,7 +2,7 @@
 
 Words and phrases become one FTS5 expression wherever the query's shape allows (a
 conjunction's word terms are matched together, so FTS5 intersects them); everything else
-(tags, entities, reading state, dates, and words under OR with them) becomes a condition on
+(tags, entity names, reading state, dates, and words under OR with them) becomes a condition on
 the row id. Row ids are time keys, so results come out newest first without sorting.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from store.index.names import names_match
 from store.index.schema import FIRST_DATED, moment_key
 from store.query.nodes import (
     And,
@@ -129,9 +130,8 @@ def _leaf(node: Node, rowid: str) -> tuple[str, tuple[object, ...]]:
         mine, my_params = _exact(rowid, select, "tag", node.value, node.prefix, ())
         return f"({own} OR {mine})", own_params + my_params
     if isinstance(node, Mention):
-        kind = ("kind = ? AND", (node.kind,)) if node.kind else ("", ())
-        select = f"SELECT rowid FROM mentions WHERE {kind[0]}"
-        return _exact(rowid, select, "form", node.name, node.prefix, kind[1])
+        match = names_match(node.kind, node.name, node.prefix)
+        return f"{rowid} IN (SELECT rowid FROM names WHERE names MATCH ?)", (match,)
     if isinstance(node, Flag):
         column = "starred" if node.name == "starred" else "read"
         negate = "NOT " if node.name == "unread" else ""

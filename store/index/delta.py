@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from store.article import Article, article_from_document
+from store.article import Article
 from store.index import sync
 from store.index.schema import connect, index_path_for, remove_index_files, time_key
 
@@ -31,7 +30,7 @@ PLACEHOLDER = b""
 class ImportDelta:
     """New and changed documents of one import, added to the index in two steps: ``add``
     (list row and words, before the entities are known), then ``complete`` (the stored
-    document, its entity mentions and fingerprint)."""
+    document, its entity names and fingerprint)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -39,14 +38,7 @@ class ImportDelta:
         """Set when the index could not take a change (a full disk, say): the rest is
         skipped and the index is left to catch up."""
         self._taken: dict[int, int] = {}
-        # Entity mentions are gathered here and filed in one sorted pass at the end: filed
-        # one article at a time they land all over a large table, and at 100,000 articles
-        # completing the documents took 29 s that way, against 14 s plus 5 s for the pass.
-        conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS staged_mentions("
-            "form TEXT NOT NULL, kind TEXT NOT NULL, rowid INTEGER NOT NULL)"
-        )
-        self._pending: dict[str, tuple[int, Article]] = {}
+        self._pending: dict[str, int] = {}
 
     def forget(self, ids: list[str]) -> None:
         """Forget the indexed versions of articles about to be added again (changed ones)."""
@@ -56,8 +48,9 @@ class ImportDelta:
             rowids = sorted(r for i in ids if (r := self._rowid_of(i)) is not None)
             sync.remove(self.conn, rowids)
 
-    def add(self, docs: list[Mapping[str, Any]]) -> None:
-        """List rows and words of ``docs`` (valid documents, as the importer writes them).
+    def add(self, articles: list[tuple[Mapping[str, Any], Article]]) -> None:
+        """List rows and words of (document, article) pairs: each document as the importer
+        writes it (``Article.to_document``, entities still to come), with its article.
 
         FTS5 writes its pending words out whenever a row id comes in lower than the last
         one, so documents are best given oldest first (see ``by_time``): in random order,
@@ -65,27 +58,21 @@ class ImportDelta:
         if self.failed:
             return
         with self._guard():
-            for doc in docs:
-                article = article_from_document(doc)
+            for doc, article in articles:
                 rowid = sync.add_row(self.conn, article, PLACEHOLDER, self._taken, indexed=True)
-                sync.add_words(self.conn, rowid, article.to_document())
-                self._pending[article.id] = rowid, replace(article, entities=None)
+                sync.add_words(self.conn, rowid, doc)
+                self._pending[article.id] = rowid
 
-    def complete(self, doc: Mapping[str, Any], names: Iterable[tuple[str, str]]) -> None:
+    def complete(self, doc: Mapping[str, Any], names: str) -> None:
         """The stored document of an article given to ``add``, now with its entities (as
         ``Entity.to_dict`` gives them: they are not checked again), and the names they file
-        it under (``store.entity_index.mention_forms``)."""
+        it under (``store.index.names.names_text``)."""
         if self.failed:
             return
         with self._guard():
-            rowid, article = self._pending.pop(doc["id"])
-            stored = article.to_document()
-            stored["entities"] = doc.get("entities") or []
-            self.conn.execute("INSERT INTO docs VALUES (?, ?)", (rowid, orjson.dumps(stored)))
-            self.conn.executemany(
-                "INSERT INTO temp.staged_mentions VALUES (?, ?, ?)",
-                ((form, kind, rowid) for kind, form in names),
-            )
+            rowid = self._pending.pop(doc["id"])
+            self.conn.execute("INSERT INTO docs VALUES (?, ?)", (rowid, orjson.dumps(doc)))
+            sync.add_names(self.conn, rowid, names)
             self.conn.execute(
                 "UPDATE meta SET fingerprint = ? WHERE rowid = ?", (sync.fingerprint(doc), rowid)
             )
@@ -98,10 +85,6 @@ class ImportDelta:
         with self._guard():
             if self._pending:
                 raise RuntimeError(f"{len(self._pending)} documents added but not completed")
-            self.conn.execute(
-                "INSERT OR IGNORE INTO mentions SELECT form, kind, rowid "
-                "FROM temp.staged_mentions ORDER BY form, kind, rowid"
-            )
             self.conn.execute("INSERT OR REPLACE INTO info VALUES ('signature', ?)", (signature,))
             self.conn.commit()
         return not self.failed

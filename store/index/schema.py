@@ -7,7 +7,8 @@ is a range of row ids.
 
 ``meta`` holds what a list row shows and what catching up compares; ``docs`` the stored
 documents (orjson) for the reading pane; ``fts`` the words (FTS5, contentless, case and
-accent folded); ``tags`` and ``mentions`` the exact-match filters.
+accent folded); ``tags`` the exact-match filter of tags, ``names`` the entity names (one
+word each, see ``store.index.names``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-VERSION = 2
+VERSION = 3
 TIE_BITS = 12
 UNDATED = -(2**62)
 """Key of articles without a date: after every dated one in date order."""
@@ -48,9 +49,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     prefix='2 3');
 CREATE TABLE IF NOT EXISTS tags(
     tag TEXT NOT NULL, rowid INTEGER NOT NULL, PRIMARY KEY(tag, rowid)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS mentions(
-    form TEXT NOT NULL, kind TEXT NOT NULL, rowid INTEGER NOT NULL,
-    PRIMARY KEY(form, kind, rowid)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS names USING fts5(
+    forms, tokenize='ascii', detail='none');
 CREATE TABLE IF NOT EXISTS info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 

@@ -214,7 +214,7 @@ class SearchIndex:
         rowid = self.rowid_of(article.id)
         if rowid is not None:
             with self.conn:
-                sync.add_mentions(self.conn, rowid, article)
+                sync.learn_names(self.conn, rowid, article)
 
     def set_flags(self, flags: Iterable[tuple[str, bool, bool]], replace: bool = False) -> None:
         """Reading state for ``is:`` terms: (article id, read, starred)."""

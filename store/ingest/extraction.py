@@ -19,12 +19,11 @@ from typing import Any
 from store.article import Article, Entity
 from store.entity_backends import DEFAULT_BACKEND, get_backend
 from store.entity_index import mention_forms
+from store.index.names import names_text
 
 PARALLEL_FROM = 2000  # below this, starting worker processes costs more than it saves
 CHUNK = 250
 EntityDocs = list[dict[str, Any]]
-Names = list[tuple[str, str]]
-"""(kind, folded name) of an article's named mentions (``store.entity_index.mention_forms``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +32,8 @@ class Found:
     where the entities are, so that the importer's own process has less to do)."""
 
     entities: EntityDocs
-    names: Names
+    names: str
+    """``store.index.names.names_text`` of the entities' ``mention_forms``."""
 
 
 class Extraction:
@@ -122,4 +122,4 @@ def _extract_chunk(backend: str, bodies: list[str]) -> list[Found]:
 
 
 def _found(entities: Sequence[Entity]) -> Found:
-    return Found([e.to_dict() for e in entities], sorted(mention_forms(entities)))
+    return Found([e.to_dict() for e in entities], names_text(mention_forms(entities)))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from store.article import SCHEMA_VERSION, Article
+from store.article import SCHEMA_VERSION, Article, article_from_document
 from store.entity_backends import DEFAULT_BACKEND
 from store.index import refresh_index, signature
 from store.index.delta import ImportDelta, by_time, import_delta
@@ -77,7 +77,8 @@ def import_into(
 
 
 Write = tuple[str, dict[str, Any], Article]
-"""A document to store under a key of the articles table, and the article it is made of."""
+"""A document to store under a key of the articles table, and the article it is made of
+(``Article.to_document`` of it is the document, entities aside)."""
 
 
 def _write(
@@ -127,7 +128,7 @@ def _with_entities(
     for number in range(extraction.chunks):
         if delta is not None:
             start, end = extraction.bounds(number)
-            delta.add([doc for _, doc, _ in writes[start:end]])
+            delta.add([(doc, article) for _, doc, article in writes[start:end]])
             while done <= number and extraction.ready(done):
                 complete(done)
                 done += 1
@@ -179,7 +180,7 @@ def _planned(table: dict[str, Any], articles: list[Article], summary: ImportSumm
     for article in articles:
         key = index.get(article.id)
         old = table.get(key) if key is not None else None
-        doc = _incoming(article, old)
+        doc, article = _incoming(article, old)
         if old is None:
             key = index[article.id] = str(next_key)
             next_key += 1
@@ -193,16 +194,18 @@ def _planned(table: dict[str, Any], articles: list[Article], summary: ImportSumm
     return writes
 
 
-def _incoming(article: Article, old: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The document to store; a guessed date yields to the date already stored."""
+def _incoming(article: Article, old: Mapping[str, Any] | None) -> tuple[dict[str, Any], Article]:
+    """The document to store and the article it holds; a guessed date yields to the date
+    already stored."""
     doc = article.to_document()
-    if old is not None and "published_estimated" in doc and old.get("published"):
-        doc["published"] = old["published"]
-        if "published_estimated" in old:
-            doc["published_estimated"] = old["published_estimated"]
-        else:
-            del doc["published_estimated"]
-    return doc
+    if old is None or "published_estimated" not in doc or not old.get("published"):
+        return doc, article
+    doc["published"] = old["published"]
+    if "published_estimated" in old:
+        doc["published_estimated"] = old["published_estimated"]
+    else:
+        del doc["published_estimated"]
+    return doc, article_from_document(doc)
 
 
 def _content(doc: Mapping[str, Any]) -> dict[str, Any]:

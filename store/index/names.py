@@ -1,0 +1,43 @@
+"""Entity names as words of a full-text table, so that SQLite files them the way it files
+the articles' words: gathered in memory and written out sorted, instead of millions of
+separate rows.
+
+Each (kind, folded name) an article is filed under (``store.entity_index.mention_forms``)
+becomes one token of the ``names`` table: a letter for the kind, then the name with every
+ASCII character other than a lower-case letter or a digit moved to the Private Use Area.
+The ``ascii`` tokenizer splits only at ASCII punctuation and spaces, so a whole name stays
+one token ("alice smith" and "at&t" included), and since each character maps to one
+character, a prefix of a name is a prefix of its token: ``person:ali`` is the FTS5 prefix
+query ``"pali"*``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+KIND_MARKS = {"person": "p", "org": "o", "place": "l", "misc": "m"}
+"""The kinds entity searches cover (``store.entity_index.NAMED_KINDS``) and their letters."""
+_PRIVATE = 0xE000
+_KEPT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_ESCAPES = str.maketrans(
+    {chr(code): chr(_PRIVATE + code) for code in range(128) if chr(code) not in _KEPT}
+)
+
+
+def token(kind: str, name: str) -> str:
+    """The one word (kind, name) is filed under."""
+    return KIND_MARKS[kind] + name.translate(_ESCAPES)
+
+
+def names_text(names: Iterable[tuple[str, str]]) -> str:
+    """The ``names`` column of an article filed under ``names`` (kind, folded name)."""
+    return " ".join(sorted(token(kind, name) for kind, name in names))
+
+
+def names_match(kind: str | None, name: str, prefix: bool) -> str:
+    """An FTS5 expression for articles filed under ``name`` (folded) of ``kind`` (any kind
+    when ``None``), or under a name it begins when ``prefix``."""
+    kinds = KIND_MARKS.values() if kind is None else (KIND_MARKS[kind],)
+    star = "*" if prefix else ""
+    terms = [f'"{mark}{name.translate(_ESCAPES)}"{star}' for mark in kinds]
+    return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"

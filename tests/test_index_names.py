@@ -1,0 +1,95 @@
+"""Entity names filed as words (``store.index.names``): any name is one word, found whole or
+by its beginning, never confused with another kind's; names learnt after indexing are kept
+in step with the article."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from pathlib import Path
+from string import ascii_lowercase, digits
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store.article import Article, Entity
+from store.index import SearchIndex
+from store.index.names import KIND_MARKS, names_match, names_text, token
+from store.index.schema import connect
+from store.library import create_store
+from store.query import parse_query
+from store.storage import AtomicJSONStorage, read_tables
+
+NAMES = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=30)
+KINDS = st.sampled_from(sorted(KIND_MARKS))
+
+
+def matching(conn: sqlite3.Connection, kind: str | None, name: str, prefix: bool) -> set[int]:
+    sql = "SELECT rowid FROM names WHERE names MATCH ?"
+    return {row[0] for row in conn.execute(sql, (names_match(kind, name, prefix),))}
+
+
+@given(KINDS, NAMES, NAMES)
+def test_a_name_is_one_word_and_its_beginning_a_prefix_of_it(
+    kind: str, head: str, tail: str
+) -> None:
+    word = token(kind, head + tail)
+    assert word.startswith(token(kind, head))
+    # the tokenizer splits at ASCII characters other than letters and digits, and folds case
+    assert all(not char.isascii() or char in ascii_lowercase + digits for char in word)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(KINDS, NAMES), min_size=1, max_size=8), KINDS, NAMES)
+def test_searches_find_exactly_the_articles_filed_under_a_name(
+    filed: list[tuple[str, str]], kind: str, name: str
+) -> None:
+    conn = connect(None)
+    for rowid, pair in enumerate(filed, 1):
+        conn.execute("INSERT INTO names(rowid, forms) VALUES (?, ?)", (rowid, names_text([pair])))
+    rows = dict(enumerate(filed, 1))
+    probes = [(kind, name), *filed, (filed[0][0], filed[0][1][:2])]
+    for probe_kind, probe in probes:
+        exact = {r for r, (k, n) in rows.items() if k == probe_kind and n == probe}
+        begun = {r for r, (k, n) in rows.items() if k == probe_kind and n.startswith(probe)}
+        anykind = {r for r, (_, n) in rows.items() if n == probe}
+        assert matching(conn, probe_kind, probe, prefix=False) == exact
+        assert matching(conn, probe_kind, probe, prefix=True) == begun
+        assert matching(conn, None, probe, prefix=False) == anykind
+    conn.close()
+
+
+def integrity(index: SearchIndex) -> None:
+    index.conn.execute("INSERT INTO names(names) VALUES ('integrity-check')")
+
+
+def test_names_learnt_after_indexing_are_searched_and_forgotten_with_the_article(
+    tmp_path: Path,
+) -> None:
+    body = "Israel Katz met Ana Lima in Lisbon."
+    store = tmp_path / "articles.json"
+    katz = Entity(0, 11, "person", "Israel Katz")
+    article = Article(
+        id="a", title="Talks", body=body, published="2025-03-01T08:00:00+00:00", entities=(katz,)
+    )
+    create_store(store, [article])
+    index = SearchIndex.open(store)
+    index.catch_up(store)
+    (rowid,) = index.search(parse_query("person:katz"))
+    lisbon = parse_query('place:"lisbon"')
+    assert index.search(lisbon) == []
+    for _ in range(2):  # learning the same names twice files them once
+        index.learn_entities(
+            dataclasses.replace(article, entities=(katz, Entity(28, 34, "place", "Lisbon")))
+        )
+    assert index.search(lisbon) == index.search(parse_query("person:katz")) == [rowid]
+    integrity(index)
+
+    tables = read_tables(store)
+    tables["articles"] = {}
+    AtomicJSONStorage(store).write(tables)
+    index.catch_up(store)
+    assert index.search(parse_query("entity:katz")) == index.search(lisbon) == []
+    assert index.conn.execute("SELECT count(*) FROM names").fetchone() == (0,)
+    integrity(index)
+    index.close()
