@@ -18,7 +18,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-VERSION = 3
+VERSION = 4
 TIE_BITS = 12
 UNDATED = -(2**62)
 """Key of articles without a date: after every dated one in date order."""
@@ -46,7 +46,7 @@ CREATE INDEX IF NOT EXISTS meta_source ON meta(sourcekey, rowid);
 CREATE TABLE IF NOT EXISTS docs(rowid INTEGER PRIMARY KEY, doc BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, source, author, body, tags, content='', tokenize='unicode61 remove_diacritics 2',
-    prefix='2 3');
+    prefix='3');
 CREATE TABLE IF NOT EXISTS tags(
     tag TEXT NOT NULL, rowid INTEGER NOT NULL, PRIMARY KEY(tag, rowid)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS names USING fts5(

@@ -45,9 +45,11 @@ ENTITY_FIELDS = {"entity": None, "person": "person", "org": "org", "place": "pla
 DATE_FIELDS = ("after", "before", "on", "date")
 FIELDS = (*TEXT_FIELDS, "tag", *ENTITY_FIELDS, "is", *DATE_FIELDS, "sort")
 MIN_PREFIX = 2
+"""Tags being typed filter from their second letter."""
 MIN_BROAD_PREFIX = 3
-"""Entity names and excluded words being typed filter from their third letter: two letters
-of a name, or an exclusion, still match most of a large store."""
+"""Words, entity names and excluded words being typed filter from their third letter: two
+letters still match most of a large store (and the word index keeps no two-letter
+prefixes, see ``store.index.schema``)."""
 MAX_NESTING = 32
 """Parentheses and negations deeper than this are refused rather than recursed into."""
 _DATE_START = re.compile(r"\d{0,5}|\d{4}[-/]\d?|\d{4}[-/]\d{1,2}[-/]\d?")
@@ -162,7 +164,7 @@ class _Parser:
     def text(self, token: Token, value: str, field: str | None) -> Node:
         words = words_of(value)
         prefix = self.growing(token) and not value[-1:].isspace()
-        if prefix and words and len(words[-1]) < MIN_PREFIX:
+        if prefix and words and len(words[-1]) < MIN_BROAD_PREFIX:
             words, prefix = words[:-1], False
         return Text(words, field, prefix) if words else Everything()
 

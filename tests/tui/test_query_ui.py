@@ -83,9 +83,25 @@ async def test_prefixes_narrow_as_you_type(make_app):
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("slash", "s", "t")
-        assert shown_ids(app) == ["storm", "rover"]  # "storm", "standing"
-        await pilot.press("o")
+        assert len(shown_ids(app)) == 5, "two letters are not a filter yet"
+        await pilot.press("a")
+        assert shown_ids(app) == ["rover"]  # "standing"
+        await pilot.press("backspace", "o")
         assert shown_ids(app) == ["storm"]
+
+
+async def test_enter_takes_a_short_word_being_typed_as_a_whole_word(make_app):
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("slash", "o", "n")
+        assert len(shown_ids(app)) == 5
+        await pilot.press("enter")
+        assert sorted(shown_ids(app)) == ["cafe", "vote"]  # "marched on", "votes on"
+        assert app.focused is article_list(app)
+        await type_query(pilot, '"rent')
+        await pilot.press("enter")
+        assert error_text(app) == "✗ unclosed quote, at 1"
+        assert sorted(shown_ids(app)) == ["cafe", "vote"], "the last good result stays"
 
 
 async def test_title_hits_are_highlighted_in_the_list(make_app):

@@ -151,20 +151,21 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
     def _query_changed(self, event: Input.Changed) -> None:
         self._show_results(event.value)
 
-    def _show_results(self, text: str) -> None:
+    def _show_results(self, text: str, whole: bool = False) -> None:
         """Filter on every keystroke; a malformed query says what is wrong and where, and
         the last good result stays."""
         search = self.query_one(SearchBar)
+        typing = search.typing and not whole
         try:
             # The word under the cursor is a prefix while typing; a query put in the box
             # (a saved search, an entity facet) is taken as it stands.
-            query = parse_query(text, typing=search.typing)
+            query = parse_query(text, typing=typing)
         except QueryError as exc:
             search.set_error(f"{exc.message}, at {exc.start + 1}")
             return
         search.set_error(None)
         self.search_query = query
-        self._run_query(text)
+        self._run_query(text, complete=not typing)
 
     def _run_query(self, text: str, complete: bool = False) -> None:
         """Show the result; while typing, only its first rows when it is large, and the
@@ -248,7 +249,21 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
         self.query_one(SearchBar).focus_input()
 
     def action_focus_list(self) -> None:
+        finished = self.query_one(SearchBar).typing
         self._set_reading(False)
+        if finished:
+            self._settle_query()
+
+    def _settle_query(self) -> None:
+        """The query as a whole once the reader leaves the box: the word typed last is no
+        longer a prefix, so a short one ("eu", "on") filters now."""
+        text = self.query_one(SearchBar).value
+        try:
+            whole = parse_query(text)
+        except QueryError:
+            whole = None
+        if whole != self.search_query:
+            self._show_results(text, whole=True)
 
     def action_clear_search(self) -> None:
         self.query_one(SearchBar).clear()
