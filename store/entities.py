@@ -26,7 +26,11 @@ from store.entity_rules import (
     CAPITALISED,
     CREDIT,
     DATE,
+    DATE_WORD_KEYS,
+    DATE_WORDS,
     FIGURE,
+    FIGURE_WORD_KEYS,
+    FIGURE_WORDS,
     JOINER_GAPS,
     POSSESSIVE,
     Context,
@@ -50,6 +54,8 @@ from store.entity_words import (
 )
 
 _JOINERS = NAME_PARTICLES | {"of", "&", "and"}
+_POSSESSIVE_ENDS = frozenset("'\u2019s")
+_FOLLOWING = re.compile(r"\s*(\S*?)(?:\s+(\w*))?(?:\W|$)")
 _DEMONYM_STARTS = DEMONYMS | DEMONYM_PHRASES
 
 
@@ -58,15 +64,24 @@ class _Token:
     start: int
     end: int
     word: str
+    bare: str
+    """The word without a possessive ending ("Katz's" -> "Katz"), or the word itself."""
+
+
+def _token(start: int, end: int, word: str) -> _Token:
+    bare = (POSSESSIVE.sub("", word) or word) if word[-1] in _POSSESSIVE_ENDS else word
+    return _Token(start, end, word, bare)
 
 
 @dataclass(slots=True)
 class _Part:
-    """A candidate name: tokens ``first..last`` (inclusive) and the kind found so far."""
+    """A candidate name: tokens ``first..last`` (inclusive), the kind found so far, and its
+    words once worked out (``_part_words``)."""
 
     first: int
     last: int
     kind: str | None = None
+    words: list[str] | None = None
 
 
 def extract_entities(text: str) -> list[Entity]:
@@ -92,11 +107,24 @@ def _patterned(text: str) -> Iterator[Entity]:
     for match in CREDIT.finditer(text):
         yield _entity(text, match.start(1), match.end(1), "org")
         yield _entity(text, match.start(2), match.end(2), "person")
-    for match in DATE.finditer(text):
-        start = match.start() + (4 if match.group().lower().startswith("the ") else 0)
+    # Where a date in words holds one in figures ("mid-1990s"), the one in words wins.
+    for match in _found_if(DATE_WORDS, DATE_WORD_KEYS, text):
+        start = match.start() + (4 if match.group().startswith("the ") else 0)
         yield _entity(text, start, match.end(), "date")
+    for match in DATE.finditer(text):
+        yield _entity(text, match.start(), match.end(), "date")
+    for match in _found_if(FIGURE_WORDS, FIGURE_WORD_KEYS, text):
+        yield _entity(text, match.start(), match.end(), "figure")
     for match in FIGURE.finditer(text):
         yield _entity(text, match.start(), match.end(), "figure")
+
+
+def _found_if(
+    pattern: re.Pattern[str], keys: tuple[str, ...], text: str
+) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern``, looked for only when ``text`` holds one of ``keys``."""
+    if any(key in text for key in keys):
+        yield from pattern.finditer(text)
 
 
 def _entity(text: str, start: int, end: int, kind: str) -> Entity:
@@ -129,18 +157,19 @@ def _tokens(text: str) -> list[_Token]:
         if word is None:
             found = find(text, found.start() + 1)
             continue
+        start, end = word.span()
         if tokens:
-            gap = text[tokens[-1].end : word.start()]
+            gap = text[tokens[-1].end : start]
             if gap in JOINER_GAPS:
-                tokens.append(_Token(tokens[-1].end + 1, word.start() - 1, JOINER_GAPS[gap]))
-        tokens.append(_Token(word.start(), word.end(), word.group()))
-        found = find(text, word.end())
+                tokens.append(_token(tokens[-1].end + 1, start - 1, JOINER_GAPS[gap]))
+        tokens.append(_token(start, end, word.group()))
+        found = find(text, end)
     return tokens
 
 
 def _span(text: str, tokens: list[_Token], part: _Part) -> Entity:
-    start, end = tokens[part.first].start, tokens[part.last].end
-    end = start + len(POSSESSIVE.sub("", text[start:end]))
+    last = tokens[part.last]
+    start, end = tokens[part.first].start, last.start + len(last.bare)
     return _entity(text, start, end, part.kind or "misc")
 
 
@@ -174,7 +203,7 @@ def _next_in_run(text: str, tokens: list[_Token], taken: bytearray, last: int) -
     following = tokens[last + 1]
     if not _adjacent(text, tokens[last], following):
         return 0
-    if _is_capitalised(following, taken) and not POSSESSIVE.search(tokens[last].word):
+    if _is_capitalised(following, taken) and tokens[last].bare == tokens[last].word:
         return 1
     if following.word not in _JOINERS or last + 2 >= len(tokens):
         return 0
@@ -215,9 +244,15 @@ def _is_role(word: str) -> bool:
 
 
 def _words(tokens: list[_Token], first: int, last: int) -> list[str]:
-    words = [token.word for token in tokens[first : last + 1]]
-    words[-1] = POSSESSIVE.sub("", words[-1]) or words[-1]
+    words = [token.word for token in tokens[first:last]]
+    words.append(tokens[last].bare)
     return words
+
+
+def _part_words(tokens: list[_Token], part: _Part) -> list[str]:
+    if part.words is None:
+        part.words = _words(tokens, part.first, part.last)
+    return part.words
 
 
 def _cut_titles(tokens: list[_Token], first: int, last: int) -> Iterator[_Part]:
@@ -256,7 +291,7 @@ def _cut_demonym(tokens: list[_Token], first: int, last: int) -> Iterator[_Part]
 
 
 def _classify(text: str, tokens: list[_Token], part: _Part) -> str | None:
-    words = _words(tokens, part.first, part.last)
+    words = _part_words(tokens, part)
     kind = own_kind(words)
     if kind is None:
         return context_kind(words, _context(text, tokens, part))
@@ -268,7 +303,7 @@ def _classify(text: str, tokens: list[_Token], part: _Part) -> str | None:
 def _context(text: str, tokens: list[_Token], part: _Part) -> Context:
     start, end = tokens[part.first].start, tokens[part.last].end
     after = text[end : end + 40]
-    following = re.match(r"\s*(\S*?)(?:\s+(\w*))?(?:\W|$)", after) or None
+    following = _FOLLOWING.match(after)
     word_after = following.group(1) if following else ""
     if after.lstrip().startswith(","):
         word_after = ","
@@ -290,9 +325,9 @@ def _borrow_kinds(tokens: list[_Token], parts: list[_Part]) -> None:
     overrides: dict[str, str] = {}
     for part in parts:
         if part.kind is not None:
-            _remember(_words(tokens, part.first, part.last), part.kind, known, overrides)
+            _remember(_part_words(tokens, part), part.kind, known, overrides)
     for part in parts:
-        name = " ".join(_words(tokens, part.first, part.last))
+        name = " ".join(_part_words(tokens, part))
         if part.kind is None:
             part.kind = _fallback(tokens, part, known)
         elif part.kind == "place" and name in overrides:
@@ -312,7 +347,7 @@ def _remember(
 
 
 def _fallback(tokens: list[_Token], part: _Part, known: dict[str, str]) -> str | None:
-    words = _words(tokens, part.first, part.last)
+    words = _part_words(tokens, part)
     name = " ".join(words)
     if name in known:
         return known[name]
