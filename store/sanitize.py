@@ -19,6 +19,8 @@ _BIDI = r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
 _UNSAFE = re.compile("|".join((_STRING_SEQUENCE, _CSI, _ESC, _CONTROLS, _BIDI)))
 # Every unsafe match starts with one of these; a single character-class scan finds out
 # quickly (about 10x faster than the full pattern) that most text has none.
+_ASCII_UNSAFE = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
+"""The ASCII characters of ``_FIRST_UNSAFE`` (newline and tab are kept)."""
 _FIRST_UNSAFE = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]"
 )
@@ -26,14 +28,26 @@ _FIRST_UNSAFE = re.compile(
 
 def clean_text(text: str) -> str:
     """Return ``text`` without escape sequences or control characters; keeps newlines."""
-    text = text.replace("\r\n", "\n").replace("\t", "    ")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    if "\t" in text:
+        text = text.replace("\t", "    ")
     if "\u2028" in text or "\u2029" in text:
         # Line and paragraph separators: Rich lays text out on "\n" only, so sent as they
         # are they would move the terminal's cursor (or not) behind the layout's back.
         text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
-    if _FIRST_UNSAFE.search(text) is None:
+    if _is_safe(text):
         return text
     return _UNSAFE.sub("", text)
+
+
+def _is_safe(text: str) -> bool:
+    """Whether ``text`` holds nothing ``clean_text`` removes (checked as bytes when it is
+    ASCII: a fifth of the time, on every field of every article imported)."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        return len(raw.translate(None, _ASCII_UNSAFE)) == len(raw)
+    return _FIRST_UNSAFE.search(text) is None
 
 
 def clean_line(text: str) -> str:
