@@ -120,6 +120,8 @@ def import_delta(store_path: Path) -> Iterator[ImportDelta | None]:
         if conn is not None:
             if conn.in_transaction:
                 conn.rollback()
+            with contextlib.suppress(sqlite3.Error):  # as readers expect it (see _written_once)
+                conn.execute("PRAGMA journal_mode = WAL")
             conn.close()
 
 
@@ -127,8 +129,8 @@ def _written_once(conn: sqlite3.Connection) -> None:
     """Fill a new index through a rollback journal rather than the write-ahead log: with the
     log, every page is written twice (to the log, then into the file when it is checkpointed:
     4-5 s more for 100,000 articles); the journal of a new file holds next to nothing. No
-    reader can be waiting on the index of a store that does not exist yet, and every
-    ``connect`` turns the log back on."""
+    reader can be waiting on the index of a store that does not exist yet; the log is turned
+    back on when the import is done, so that readers never need to change the file."""
     with contextlib.suppress(sqlite3.Error):
         conn.execute("PRAGMA journal_mode = DELETE")
 
