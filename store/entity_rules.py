@@ -38,7 +38,7 @@ _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 # hold one of their words ("last year", "thousands"): the lookahead on common letters
 # costs more than the rest together. Neither kind of match can start inside the other.
 DATE = re.compile(
-    r"(?=[A-Z\d])"
+    r"(?=[ADFJMNOSTW\d])"  # the first letters of months and weekdays
     rf"\b(?:{_WEEKDAY}(?:,\s+{_MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?)?"
     rf"|{_MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?(?!\d)"
     rf"|(?:January|February|March|April|June|July|August|September|October|November|December)"
