@@ -66,7 +66,7 @@ class ImportDelta:
     def complete(self, doc: Mapping[str, Any], names: str) -> None:
         """The stored document of an article given to ``add``, now with its entities (as
         ``Entity.to_dict`` gives them: they are not checked again), and the names they file
-        it under (``store.index.names.names_text``)."""
+        it under (``store.index.names.entity_names``)."""
         if self.failed:
             return
         with self._guard():

@@ -13,7 +13,10 @@ query ``"pali"*``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+from store.article import Entity
+from store.entity_index import mention_forms
 
 KIND_MARKS = {"person": "p", "org": "o", "place": "l", "misc": "m"}
 """The kinds entity searches cover (``store.entity_index.NAMED_KINDS``) and their letters."""
@@ -32,6 +35,11 @@ def token(kind: str, name: str) -> str:
 def names_text(names: Iterable[tuple[str, str]]) -> str:
     """The ``names`` column of an article filed under ``names`` (kind, folded name)."""
     return " ".join(sorted(token(kind, name) for kind, name in names))
+
+
+def entity_names(entities: Sequence[Entity]) -> str:
+    """The ``names`` column of an article with ``entities``: its ``mention_forms``."""
+    return names_text(mention_forms(entities))
 
 
 def names_match(kind: str | None, name: str, prefix: bool) -> str:

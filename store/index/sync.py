@@ -20,9 +20,8 @@ from typing import Any
 import orjson
 
 from store.article import Article, InvalidDocument, article_from_document
-from store.entity_index import mention_forms
 from store.fold import fold
-from store.index.names import names_text
+from store.index.names import entity_names
 from store.index.schema import TIE_BITS, UNDATED, UNDATED_SPAN, time_key
 from store.ingest.result import Reject
 
@@ -173,7 +172,7 @@ def add(conn: sqlite3.Connection, articles: list[tuple[Article, bytes]]) -> None
     for article, print_ in articles:
         rowid = add_row(conn, article, print_, taken)
         conn.execute("INSERT INTO docs VALUES (?, ?)", (rowid, orjson.dumps(article.to_document())))
-        add_names(conn, rowid, names_text(mention_forms(article.entities or ())))
+        add_names(conn, rowid, entity_names(article.entities or ()))
 
 
 def add_row(
@@ -206,7 +205,7 @@ def add_row(
 
 
 def add_names(conn: sqlite3.Connection, rowid: int, names: str) -> None:
-    """File the article at ``rowid`` under ``names`` (``store.index.names.names_text``)."""
+    """File the article at ``rowid`` under ``names`` (``store.index.names.entity_names``)."""
     if names:
         conn.execute("INSERT INTO names(rowid, forms) VALUES (?, ?)", (rowid, names))
 
@@ -216,7 +215,7 @@ def learn_names(conn: sqlite3.Connection, rowid: int, article: Article) -> None:
     was filed under already)."""
     row = conn.execute("SELECT forms FROM names WHERE rowid = ?", (rowid,)).fetchone()
     known = set(row[0].split()) if row else set()
-    learnt = set(names_text(mention_forms(article.entities or ())).split())
+    learnt = set(entity_names(article.entities or ()).split())
     if learnt - known:
         conn.execute("DELETE FROM names WHERE rowid = ?", (rowid,))
         add_names(conn, rowid, " ".join(sorted(known | learnt)))

@@ -18,8 +18,7 @@ from typing import Any
 
 from store.article import Article, Entity
 from store.entity_backends import DEFAULT_BACKEND, get_backend
-from store.entity_index import mention_forms
-from store.index.names import names_text
+from store.index.names import entity_names
 
 PARALLEL_FROM = 2000  # below this, starting worker processes costs more than it saves
 CHUNK = 250
@@ -33,7 +32,7 @@ class Found:
 
     entities: EntityDocs
     names: str
-    """``store.index.names.names_text`` of the entities' ``mention_forms``."""
+    """``store.index.names.entity_names`` of the entities."""
 
 
 class Extraction:
@@ -122,4 +121,4 @@ def _extract_chunk(backend: str, bodies: list[str]) -> list[Found]:
 
 
 def _found(entities: Sequence[Entity]) -> Found:
-    return Found([e.to_dict() for e in entities], names_text(mention_forms(entities)))
+    return Found([e.to_dict() for e in entities], entity_names(entities))
