@@ -150,13 +150,13 @@ def _in_step(store_path: Path) -> sqlite3.Connection | None:
     """A connection to the index when it reflects the store file as it is (an index beside
     a store that does not exist yet belongs to no store and is started afresh)."""
     path = index_path_for(store_path)
+    new_store = not store_path.exists()
     try:
-        if not store_path.exists():
+        if new_store:
             remove_index_files(path)
-            conn = connect(path)
+        conn = connect(path)
+        if new_store:
             _written_once(conn)
-        else:
-            conn = connect(path)
     except (sqlite3.Error, OSError):
         return None
     try:

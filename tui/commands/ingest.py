@@ -56,13 +56,16 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         get_backend(args.entities)  # an unusable backend fails before anything is read
         store_path = resolve_store(args.db)
-        with _no_cycle_collection(), LazyProgress("Reading", enabled=not args.json) as progress:
-            result = read_paths(args.paths, progress=progress.update)
-        if not result.articles and not result.feeds and result.rejects:
-            _report(ImportSummary(rejected=result.rejects), args.json)
-            return EXIT_UNUSABLE
-        with _no_cycle_collection(), LazyProgress("Importing", enabled=not args.json) as p:
-            summary = import_into(store_path, result, progress=p.update, entities=args.entities)
+        with _no_cycle_collection():
+            with LazyProgress("Reading", enabled=not args.json) as progress:
+                result = read_paths(args.paths, progress=progress.update)
+            if not result.articles and not result.feeds and result.rejects:
+                _report(ImportSummary(rejected=result.rejects), args.json)
+                return EXIT_UNUSABLE
+            with LazyProgress("Importing", enabled=not args.json) as progress:
+                summary = import_into(
+                    store_path, result, progress=progress.update, entities=args.entities
+                )
     except StoreError as exc:
         return fail(str(exc))
     _report(summary, args.json)
