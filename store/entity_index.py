@@ -42,24 +42,23 @@ def canonical_names(entities: Sequence[Entity]) -> dict[int, str]:
     return names
 
 
-def name_forms(kind: str, text: str, canonical: str) -> tuple[str, ...]:
-    """The names a reader may search for: as written, in full, and a person's surname."""
-    surname = (canonical.rsplit(" ", 1)[-1],) if kind == "person" else ()
-    return (text, canonical, *surname)
-
-
-def mention_forms(entities: Sequence[Entity]) -> set[tuple[str, str]]:
-    """(kind, folded name) for every named mention (people, organisations, places, other
-    names; not dates and figures): as written, in full, and a person's surname. These are
-    what entity searches match."""
+def mention_names(entities: Sequence[Entity]) -> set[tuple[str, str]]:
+    """(kind, name) for every named mention (people, organisations, places, other names; not
+    dates and figures): as written, in full, and a person's surname. Folded
+    (``folded_name``), these are what entity searches match."""
     canonical = canonical_names(entities)
-    names = {
-        (entity.kind, name)
-        for i, entity in enumerate(entities)
-        if entity.kind in NAMED_KINDS
-        for name in name_forms(entity.kind, entity.text, canonical[i])
-    }
-    return {(kind, " ".join(fold(name).split())) for kind, name in names}
+    names = {(e.kind, e.text) for e in entities if e.kind in NAMED_KINDS}
+    for i, entity in enumerate(entities):
+        if entity.kind == "person":  # only a person's name has a fuller form
+            full = canonical[i]
+            names.add(("person", full))
+            names.add(("person", full.rsplit(" ", 1)[-1]))
+    return names
+
+
+def folded_name(name: str) -> str:
+    """A name as entity searches match it: folded, its words one space apart."""
+    return " ".join(fold(name).split())
 
 
 def article_entities(article: Article) -> set[tuple[str, str]]:

@@ -17,8 +17,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from store.article import Article
 from store.index import sync
 from store.index.schema import connect, index_path_for, remove_index_files, time_key
@@ -63,19 +61,17 @@ class ImportDelta:
                 sync.add_words(self.conn, rowid, doc)
                 self._pending[article.id] = rowid
 
-    def complete(self, doc: Mapping[str, Any], names: str) -> None:
-        """The stored document of an article given to ``add``, now with its entities (as
-        ``Entity.to_dict`` gives them: they are not checked again), and the names they file
-        it under (``store.index.names.entity_names``)."""
+    def complete(self, article_id: str, document: bytes, print_: bytes, names: str) -> None:
+        """The stored document of an article given to ``add``, now with its entities
+        (``sync.encoded``; not checked again), its fingerprint, and the names the entities
+        file it under (``store.index.names.entity_names``)."""
         if self.failed:
             return
         with self._guard():
-            rowid = self._pending.pop(doc["id"])
-            self.conn.execute("INSERT INTO docs VALUES (?, ?)", (rowid, orjson.dumps(doc)))
+            rowid = self._pending.pop(article_id)
+            self.conn.execute("INSERT INTO docs VALUES (?, ?)", (rowid, document))
             sync.add_names(self.conn, rowid, names)
-            self.conn.execute(
-                "UPDATE meta SET fingerprint = ? WHERE rowid = ?", (sync.fingerprint(doc), rowid)
-            )
+            self.conn.execute("UPDATE meta SET fingerprint = ? WHERE rowid = ?", (print_, rowid))
 
     def commit(self, signature: str) -> bool:
         """Record the store's new signature with the changes, all at once; False when the

@@ -2,8 +2,8 @@
 the articles' words: gathered in memory and written out sorted, instead of millions of
 separate rows.
 
-Each (kind, folded name) an article is filed under (``store.entity_index.mention_forms``)
-becomes one token of the ``names`` table: a letter for the kind, then the name with every
+Each (kind, folded name) an article is filed under (``store.entity_index.mention_names``,
+folded) becomes one token of the ``names`` table: a letter for the kind, then the name with every
 ASCII character other than a lower-case letter or a digit moved to the Private Use Area.
 The ``ascii`` tokenizer splits only at ASCII punctuation and spaces, so a whole name stays
 one token ("alice smith" and "at&t" included), and since each character maps to one
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from store.article import Entity
-from store.entity_index import mention_forms
+from store.entity_index import folded_name, mention_names
 
 KIND_MARKS = {"person": "p", "org": "o", "place": "l", "misc": "m"}
 """The kinds entity searches cover (``store.entity_index.NAMED_KINDS``) and their letters."""
@@ -38,8 +38,21 @@ def names_text(names: Iterable[tuple[str, str]]) -> str:
 
 
 def entity_names(entities: Sequence[Entity]) -> str:
-    """The ``names`` column of an article with ``entities``: its ``mention_forms``."""
-    return names_text(mention_forms(entities))
+    """The ``names`` column of an article with ``entities``: its ``mention_names``."""
+    if len(_TOKENS) > _KEEP_TOKENS:
+        _TOKENS.clear()
+    tokens = set()
+    for name in mention_names(entities):
+        found = _TOKENS.get(name)
+        if found is None:
+            found = _TOKENS[name] = token(name[0], folded_name(name[1]))
+        tokens.add(found)
+    return " ".join(sorted(tokens))
+
+
+_TOKENS: dict[tuple[str, str], str] = {}
+"""``token`` of (kind, name as written): the same names come back article after article."""
+_KEEP_TOKENS = 1 << 16
 
 
 def names_match(kind: str | None, name: str, prefix: bool) -> str:

@@ -56,8 +56,18 @@ def stored_signature(conn: sqlite3.Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
+def encoded(doc: Mapping[str, Any]) -> bytes:
+    """A stored document as its fingerprint is taken of it: JSON with sorted keys."""
+    return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
+
+
 def fingerprint(doc: Mapping[str, Any]) -> bytes:
-    return hashlib.blake2b(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS), digest_size=16).digest()
+    return fingerprint_of(encoded(doc))
+
+
+def fingerprint_of(document: bytes) -> bytes:
+    """The fingerprint of a document already ``encoded``."""
+    return hashlib.blake2b(document, digest_size=16).digest()
 
 
 Documents = Iterable[tuple[str, Any]]

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from store.article import SCHEMA_VERSION, Article, article_from_document
 from store.entity_backends import DEFAULT_BACKEND
 from store.index import refresh_index, signature
@@ -93,36 +95,41 @@ def _write(
     through an ``ImportDelta`` while the entities are extracted when it was in step before,
     else by catching up afterwards."""
     table = tables[ARTICLES]
-    for key, doc, _ in writes:  # in key order; their entities are added in place
+    for key, doc, _ in writes:  # in key order; each is replaced by its version with entities
         table[key] = doc
     writes = sorted(writes, key=lambda write: by_time(write[1]))
-    articles = [article for _, _, article in writes]
-    with Extraction(articles, backend) as extraction, import_delta(path) as delta:
+    pairs = [(doc, article) for _, doc, article in writes]
+    with Extraction(pairs, backend) as extraction, import_delta(path) as delta:
         if delta is not None:
-            delta.forget([article.id for article in articles])
-        _with_entities(writes, extraction, delta, progress)
+            delta.forget([article.id for _, article in pairs])
+        _with_entities(writes, table, extraction, delta, progress)
         storage.write(tables)
         indexed = delta is not None and delta.commit(signature(path))
     if not indexed:
-        refresh_index(path, table)
+        refresh_index(path, _decoded(table))
 
 
 def _with_entities(
     writes: list[Write],
+    table: dict[str, Any],
     extraction: Extraction,
     delta: ImportDelta | None,
     progress: Progress,
 ) -> None:
-    """Give each document its entities; the delta indexes the words of the next chunk while
-    the workers are still extracting, and completes chunks as they become ready."""
+    """Store each document with its entities in ``table``; the delta indexes the words of the
+    next chunk while the workers are still extracting, and completes chunks as they become
+    ready. The table takes each document as encoded, to be written into the store file as it
+    is."""
     done = 0
 
     def complete(number: int) -> None:
         start, end = extraction.bounds(number)
-        for (_, doc, _), found in zip(writes[start:end], extraction.chunk(number), strict=True):
-            doc["entities"] = found.entities
+        for (key, _, article), found in zip(
+            writes[start:end], extraction.chunk(number), strict=True
+        ):
+            table[key] = orjson.Fragment(found.document)
             if delta is not None:
-                delta.complete(doc, found.names)
+                delta.complete(article.id, found.document, found.fingerprint, found.names)
         progress(end, len(writes))
 
     for number in range(extraction.chunks):
@@ -134,6 +141,14 @@ def _with_entities(
                 done += 1
     for number in range(done, extraction.chunks):
         complete(number)
+
+
+def _decoded(table: dict[str, Any]) -> dict[str, Any]:
+    """The table with the documents stored as encoded decoded again, for catching up."""
+    return {
+        key: orjson.loads(orjson.dumps(doc)) if isinstance(doc, orjson.Fragment) else doc
+        for key, doc in table.items()
+    }
 
 
 def _update_feeds(table: dict[str, Any], updates: FeedUpdates) -> None:
