@@ -18,7 +18,7 @@ from textual.keys import Keys, _character_to_key
 
 import tui
 
-NOT_APP_MODULES = ("tui.cli", "tui.commands", "tui.__main__")
+NOT_APP_MODULES = ("tui.cli", "tui.commands", "tui.__main__", "tui.launch")
 """Modules of the console script, not of the app: no bindings there."""
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 
