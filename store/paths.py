@@ -18,6 +18,11 @@ def default_store_path() -> Path:
     return platformdirs.user_data_path(APP_NAME, appauthor=False) / STORE_FILE
 
 
+def cache_dir() -> Path:
+    """The platform's user cache folder: what is kept there can always be made again."""
+    return platformdirs.user_cache_path(APP_NAME, appauthor=False)
+
+
 def chosen_store_path(cli_db: str | None) -> Path | None:
     """The store the user named (``--db`` wins over ``NEWSDESK_DB``), or ``None``."""
     named = cli_db or os.environ.get(DB_ENV)

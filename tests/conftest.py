@@ -31,6 +31,12 @@ def _no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> No
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _no_user_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """Nothing a test builds (the gazetteers) is kept in the real user's cache folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
 @pytest.fixture
 def seed_path() -> Path:
     """The real seed article shipped in the repository's ``seeds/`` folder."""
