@@ -37,6 +37,7 @@ from store.entity_rules import (
     context_kind,
     is_sentence_start,
     is_team,
+    needs_context,
     own_kind,
     word_before,
 )
@@ -82,6 +83,7 @@ class _Part:
     last: int
     kind: str | None = None
     words: list[str] | None = None
+    name: str | None = None
 
 
 def extract_entities(text: str) -> list[Entity]:
@@ -225,6 +227,14 @@ def _adjacent(text: str, left: _Token, right: _Token) -> bool:
 def _split(tokens: list[_Token], run: tuple[int, int]) -> Iterator[_Part]:
     """The names in a run: function words dropped, titles and demonyms cut off."""
     first, last = run
+    if first == last:  # most runs are one word: what ``_cut_titles`` does with one
+        token = tokens[first]
+        bare = token.bare
+        if token.word not in FUNCTION_CAPITALS and (
+            bare not in TITLE_HEADS or bare in ORG_WORDS or bare in MISC_WORDS
+        ):
+            yield _Part(first, last, words=[bare], name=bare)
+        return
     segment: int | None = None
     for index in range(first, last + 1):
         word = tokens[index].word
@@ -255,36 +265,48 @@ def _part_words(tokens: list[_Token], part: _Part) -> list[str]:
     return part.words
 
 
+def _part_name(tokens: list[_Token], part: _Part) -> str:
+    if part.name is None:
+        part.name = " ".join(_part_words(tokens, part))
+    return part.name
+
+
 def _cut_titles(tokens: list[_Token], first: int, last: int) -> Iterator[_Part]:
     """ "Russian Foreign Minister Yevgeny Primakov": "Russian" and a person, no title."""
     words = _words(tokens, first, last)
     if words[-1] in ORG_WORDS or words[-1] in MISC_WORDS:
-        yield from _cut_demonym(tokens, first, last)
+        yield from _cut_demonym(tokens, first, last, words)
         return
-    head = max((i for i, word in enumerate(words) if word in TITLE_HEADS), default=-1)
+    head = len(words) - 1
+    while head >= 0 and words[head] not in TITLE_HEADS:
+        head -= 1
     if head < 0:
-        yield from _cut_demonym(tokens, first, last)
+        yield from _cut_demonym(tokens, first, last, words)
         return
     start = head
     while start > 0 and words[start - 1] in TITLES:
         start -= 1
     if start > 0:
-        yield from _cut_demonym(tokens, first, first + start - 1)
+        yield from _cut_demonym(tokens, first, first + start - 1, None)
     if head < len(words) - 1:
         yield _Part(first + head + 1, last, "person")
 
 
-def _cut_demonym(tokens: list[_Token], first: int, last: int) -> Iterator[_Part]:
-    """ "Israeli soldiers" is misc, but "Palestinian Authority" stays one organisation."""
-    words = _words(tokens, first, last)
-    size = 2 if " ".join(words[:2]) in DEMONYM_PHRASES else 1
-    keep_whole = words[-1] in ORG_WORDS or words[-1] in MISC_WORDS
-    keep_whole = keep_whole or " ".join(words) in gazetteers.places()
-    if len(words) > size and words[0] in _DEMONYM_STARTS and not keep_whole:
-        yield _Part(first, first + size - 1, "misc")
-        yield _Part(first + size, last)
-        return
-    yield _Part(first, last)
+def _cut_demonym(
+    tokens: list[_Token], first: int, last: int, words: list[str] | None
+) -> Iterator[_Part]:
+    """ "Israeli soldiers" is misc, but "Palestinian Authority" stays one organisation.
+    ``words`` are the part's words when already worked out."""
+    if words is None:
+        words = _words(tokens, first, last)
+    if len(words) > 1 and words[0] in _DEMONYM_STARTS:
+        size = 2 if " ".join(words[:2]) in DEMONYM_PHRASES else 1
+        keep_whole = words[-1] in ORG_WORDS or words[-1] in MISC_WORDS
+        if len(words) > size and not (keep_whole or " ".join(words) in gazetteers.places()):
+            yield _Part(first, first + size - 1, "misc")
+            yield _Part(first + size, last)
+            return
+    yield _Part(first, last, words=words)
 
 
 # --- kinds -----------------------------------------------------------------------------------
@@ -292,10 +314,13 @@ def _cut_demonym(tokens: list[_Token], first: int, last: int) -> Iterator[_Part]
 
 def _classify(text: str, tokens: list[_Token], part: _Part) -> str | None:
     words = _part_words(tokens, part)
-    kind = own_kind(words)
+    name = _part_name(tokens, part)
+    kind = own_kind(words, name)
     if kind is None:
+        if not needs_context(words):
+            return None
         return context_kind(words, _context(text, tokens, part))
-    if kind == "place" and is_team(_context(text, tokens, part), " ".join(words)):
+    if kind == "place" and is_team(_context(text, tokens, part), name):
         return "org"
     return kind
 
@@ -325,9 +350,11 @@ def _borrow_kinds(tokens: list[_Token], parts: list[_Part]) -> None:
     overrides: dict[str, str] = {}
     for part in parts:
         if part.kind is not None:
-            _remember(_part_words(tokens, part), part.kind, known, overrides)
+            _remember(
+                _part_words(tokens, part), _part_name(tokens, part), part.kind, known, overrides
+            )
     for part in parts:
-        name = " ".join(_part_words(tokens, part))
+        name = _part_name(tokens, part)
         if part.kind is None:
             part.kind = _fallback(tokens, part, known)
         elif part.kind == "place" and name in overrides:
@@ -335,9 +362,8 @@ def _borrow_kinds(tokens: list[_Token], parts: list[_Part]) -> None:
 
 
 def _remember(
-    words: list[str], kind: str, known: dict[str, str], overrides: dict[str, str]
+    words: list[str], name: str, kind: str, known: dict[str, str], overrides: dict[str, str]
 ) -> None:
-    name = " ".join(words)
     known.setdefault(name, kind)
     if kind == "org" and name in gazetteers.places():
         overrides[name] = "org"
@@ -348,7 +374,7 @@ def _remember(
 
 def _fallback(tokens: list[_Token], part: _Part, known: dict[str, str]) -> str | None:
     words = _part_words(tokens, part)
-    name = " ".join(words)
+    name = _part_name(tokens, part)
     if name in known:
         return known[name]
     if len(words) == 1:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from store.article import ENTITY_KINDS, Entity, article_from_document
 from store.entities import extract_entities
+from store.entity_rules import FIGURE
 from store.seed import parse_seed
 
 SEED_EXPECTED = [
@@ -232,3 +236,47 @@ def test_rules(text: str, expected: list[tuple[str, str]]) -> None:
 
     assert _pairs(entities) == expected
     _assert_well_formed(text, entities)
+
+
+# --- the figure pattern, written for speed, finds what its plain form finds ------------------
+
+PLAIN_FIGURE = re.compile(
+    r"(?=[$€£\d])"
+    r"(?:[$€£]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|bn|m))?"
+    r"|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:\s?(?:million|billion|percent|%))?"
+    r"|\b\d+(?:\.\d+)?\s?(?:%|(?:percent|million|billion|trillion|km|kilometers|miles|kg|tons)\b))"
+)
+_FIGURE_PIECES = [
+    *"0129$€£,. \n-_'aZ%",
+    "  ",
+    "1,000",
+    ",000",
+    "2.5",
+    "million",
+    "bn",
+    "m",
+    "percent",
+    "km",
+    "kilometers",
+    "tons",
+    "x1",
+    "40",
+]
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in pattern.finditer(text)]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_FIGURE_PIECES), max_size=14).map("".join))
+def test_figure_pattern_matches_its_plain_form(text: str) -> None:
+    assert _spans(FIGURE, text) == _spans(PLAIN_FIGURE, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["$5 million", "40,000 people", "a1 5%", "x40,000", "12.5 percent", "3 km", "€2bn", "9kg"],
+)
+def test_figure_pattern_examples(text: str) -> None:
+    assert _spans(FIGURE, text) == _spans(PLAIN_FIGURE, text)
