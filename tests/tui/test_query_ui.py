@@ -104,6 +104,17 @@ async def test_enter_takes_a_short_word_being_typed_as_a_whole_word(make_app):
         assert sorted(shown_ids(app)) == ["cafe", "vote"], "the last good result stays"
 
 
+async def test_a_click_on_the_list_takes_a_short_word_being_typed_as_a_whole_word(make_app):
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("slash", "o", "n")
+        assert len(shown_ids(app)) == 5
+        assert await pilot.click(article_list(app))
+        await wait_until(pilot, lambda: app.focused is article_list(app))
+        await pilot.pause()
+        assert sorted(shown_ids(app)) == ["cafe", "vote"]  # "marched on", "votes on"
+
+
 async def test_title_hits_are_highlighted_in_the_list(make_app):
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:

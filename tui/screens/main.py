@@ -254,6 +254,12 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
         if finished:
             self._settle_query()
 
+    @on(Input.Blurred, "#query")
+    def _query_left(self) -> None:
+        """Leaving the box any other way (a click on the list, the command palette) settles
+        the query too."""
+        self._settle_query()
+
     def _settle_query(self) -> None:
         """The query as a whole once the reader leaves the box: the word typed last is no
         longer a prefix, so a short one ("eu", "on") filters now."""
