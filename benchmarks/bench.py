@@ -97,7 +97,7 @@ FULLTEXT_QUERIES = (
     "org:nato kyiv",
 )
 BARS: dict[str, tuple[str, float]] = {
-    "cold_start_median_s": ("<=", 1.0),
+    "cold_start_s": ("<=", 1.0),
     "cold_start_p95_s": ("<=", 1.0),
     "screen_keystroke_p95_ms": ("<=", 50.0),
     "filter_p95_ms": ("<=", 16.0),
@@ -106,6 +106,7 @@ BARS: dict[str, tuple[str, float]] = {
     "fulltext_whole_p95_ms": ("<=", 50.0),
     "rss_mb": ("<=", 600.0),
     "import_articles_per_s": (">=", 2000.0),
+    "mark_read_ms": ("<=", 10.0),
 }
 
 
@@ -679,8 +680,18 @@ def run(args: argparse.Namespace, workdir: Path) -> Result:
     heavy = min(10_000, args.articles // 2)
     result.update(timed("mark read", lambda: mark_read_figures(copy, args.toggles, heavy)))
     result.update(timed("rss", lambda: app_rss(store, result_expect(result), args.size, workdir)))
+    result.update(headline(result))
     result["bars"] = bars(result)
     return result
+
+
+def headline(result: Result) -> Result:
+    """The figures under their plain names: ``cold_start_s`` is the median cold start,
+    ``mark_read_ms`` the slower p95 of marking read with the small and the large state."""
+    return {
+        "cold_start_s": result["cold_start_median_s"],
+        "mark_read_ms": max(result["mark_read_p95_ms"], result["mark_read_heavy_p95_ms"]),
+    }
 
 
 def result_expect(result: Result) -> str:

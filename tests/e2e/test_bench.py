@@ -1,0 +1,59 @@
+"""``benchmarks/bench.py`` end to end on a small corpus: it imports, starts the installed app
+in tmux, types, marks read and measures memory, and prints one JSON object holding every
+figure the README's Performance section is made of, under the names it promises.
+
+The figures themselves are not judged here (speed lives in the benchmark, not in tests);
+only that each was measured."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench.py"
+HEADLINE = (
+    "import_articles_per_s",
+    "cold_start_s",
+    "filter_p95_ms",
+    "fulltext_p95_ms",
+    "mark_read_ms",
+    "rss_mb",
+)
+
+
+def _needs_tmux() -> None:
+    if shutil.which("tmux") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("tmux is not installed, and with CI=true the e2e tests must run")
+        pytest.skip("tmux is not installed; the benchmark drives the app in tmux")
+
+
+def test_bench_measures_every_headline_figure(tmp_path: Path, env: dict[str, str]) -> None:
+    _needs_tmux()
+    command = [
+        sys.executable,
+        str(BENCH),
+        "--articles=300",
+        "--runs=1",
+        "--toggles=3",
+        "--no-first-open",
+        f"--workdir={tmp_path}",
+        "--json",
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(done.stdout)
+    for name in HEADLINE:
+        value = figures[name]
+        assert isinstance(value, int | float) and value > 0, (name, value)
+    assert figures["articles"] == 300 and figures["import_built_index"] is True
+    assert figures["filter_samples"] > 0 and figures["fulltext_samples"] > 0
+    assert set(HEADLINE) <= set(figures["bars"])
