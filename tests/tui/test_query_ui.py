@@ -115,6 +115,26 @@ async def test_a_click_on_the_list_takes_a_short_word_being_typed_as_a_whole_wor
         assert sorted(shown_ids(app)) == ["cafe", "vote"]  # "marched on", "votes on"
 
 
+async def test_a_key_that_leaves_the_query_as_it_was_does_not_search_again(make_app):
+    """A word too short to filter yet, or a space, changes the box and not the query: the
+    result on screen is already the right one (searching 100,000 articles again cost a
+    keystroke 30-60 ms)."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await type_query(pilot, "rent ")
+        screen = main_screen(app)
+        searches: list[object] = []
+        search = screen.session.search
+        screen.session.search = lambda *args: searches.append(args) or search(*args)
+        await pilot.press("o", "n")
+        await pilot.pause()
+        assert searches == [] and sorted(shown_ids(app)) == ["cafe", "vote"]
+        assert search_input(app).value == "rent on"
+        await pilot.press("enter")  # "on" is a whole word once the box is left
+        await pilot.pause()
+        assert len(searches) == 1 and sorted(shown_ids(app)) == ["cafe", "vote"]
+
+
 async def test_title_hits_are_highlighted_in_the_list(make_app):
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:

@@ -164,6 +164,8 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
             search.set_error(f"{exc.message}, at {exc.start + 1}")
             return
         search.set_error(None)
+        if query == self.search_query and self.shown:
+            return  # a word too short to filter yet, a space: the same result (the box redraws)
         self.search_query = query
         self._run_query(text, complete=not typing)
 
