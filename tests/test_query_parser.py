@@ -193,6 +193,12 @@ def test_words_are_folded_and_split(text: str, expected: Node) -> None:
         ('person:"Israel Katz"', Mention("israel katz", "person")),
         ('PERSON:"Israel  Katz!"', Mention("israel katz", "person")),
         ('place:"São Paulo"', Mention("sao paulo", "place")),
+        # names keep the punctuation they are filed with, and lose what is around them
+        ("org:AT&T", Mention("at&t", "org")),
+        ("person:O'Brien", Mention("o'brien", "person")),
+        ('place:"U.S."', Mention("u.s.", "place")),
+        ("place:U.S.,", Mention("u.s.", "place")),
+        ('person:"Jean-Luc  Picard"', Mention("jean-luc picard", "person")),
         ('entity:"Hamas"', Mention("hamas", None)),
         ("is:read", Flag("read")),
         ("is:unread", Flag("unread")),

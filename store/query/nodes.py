@@ -25,6 +25,16 @@ def words_of(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(fold(text)))
 
 
+_AROUND_NAME = re.compile(r"^[\W_]+|[^\w.]+$|_+$")
+
+
+def name_of(text: str) -> str:
+    """A name as the index files entity names (``store.entity_index.folded_name``): folded,
+    its words one space apart, its punctuation kept ("at&t", "o'brien", "u.s."), but none
+    around it ("Katz!" -> "katz"; a full stop that ends it stays, as in "U.S.")."""
+    return _AROUND_NAME.sub("", " ".join(fold(text).split()))
+
+
 @dataclass(frozen=True)
 class Everything:
     """Matches every article: the empty query."""
@@ -48,7 +58,8 @@ class Tag:
 
 @dataclass(frozen=True)
 class Mention:
-    """An entity the article mentions; ``kind`` None for any kind."""
+    """An entity the article mentions (``name``: see ``name_of``); ``kind`` None for any
+    kind."""
 
     name: str
     kind: str | None = None

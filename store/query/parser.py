@@ -38,6 +38,7 @@ from store.query.nodes import (
     QueryError,
     Tag,
     Text,
+    name_of,
     words_of,
 )
 
@@ -198,11 +199,11 @@ class _Parser:
             raise
 
     def mention(self, token: Token, name: str, value: str) -> Node:
-        words, prefix = words_of(value), self.growing(token)
-        if prefix and len(" ".join(words)) < MIN_BROAD_PREFIX:
+        entity, prefix = name_of(value), self.growing(token)
+        if prefix and len(entity) < MIN_BROAD_PREFIX:
             return Everything()  # "person:ka": not a filter yet
-        if words:
-            return Mention(" ".join(words), ENTITY_FIELDS[name], prefix)
+        if words_of(value):
+            return Mention(entity, ENTITY_FIELDS[name], prefix)
         raise QueryError(f"{name}: needs a name with letters or digits", token.start, token.end)
 
     def checked_value(self, token: Token, name: str, value: str) -> Node:

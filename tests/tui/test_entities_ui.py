@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Static
 from tui_support import article_view, body_text, count_text, search_input, shown_ids, wait_until
 
@@ -95,6 +96,43 @@ async def test_choosing_a_facet_filters_by_that_entity(make_app) -> None:
         assert search_input(app).value.strip() == 'place:"Jenin"'
         assert sorted(shown_ids(app)) == ["jenin", "katz"]
         assert count_text(app) == "2 of 3"
+
+
+PUNCTUATED_BODY = "The U.S. fined AT&T on Friday, Sean O'Brien of Jean-Luc Partners said."
+PUNCTUATED = (
+    *ARTICLES,
+    Article(
+        id="fine",
+        title="A fine",
+        body=PUNCTUATED_BODY,
+        published="2025-02-20T10:00:00+00:00",
+        entities=_spans(
+            PUNCTUATED_BODY,
+            ("place", "U.S."),
+            ("org", "AT&T"),
+            ("person", "Sean O'Brien"),
+            ("org", "Jean-Luc Partners"),
+        ),
+    ),
+)
+
+
+@pytest.mark.parametrize("name", ["U.S.", "AT&T", "Sean O'Brien", "Jean-Luc Partners"])
+async def test_choosing_a_facet_with_punctuation_in_its_name_finds_its_articles(
+    make_app, name: str
+) -> None:
+    """The term put in the box keeps the name's punctuation, as the index files it."""
+    app = make_app(PUNCTUATED)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e")
+        facets = app.screen.query_one(EntityFacets)
+        await wait_until(pilot, lambda: facets.option_count > 1)
+        prompts = [str(facets.get_option_at_index(i).prompt) for i in range(facets.option_count)]
+        facets.highlighted = next(i for i, p in enumerate(prompts) if p.endswith(name))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: name in search_input(app).value)
+        await pilot.pause()
+        assert shown_ids(app) == ["fine"]
 
 
 async def test_typed_entity_terms_filter_and_narrow_as_you_type(make_app) -> None:
