@@ -29,6 +29,23 @@ def matching(conn: sqlite3.Connection, kind: str | None, name: str, prefix: bool
     return {row[0] for row in conn.execute(sql, (names_match(kind, name, prefix),))}
 
 
+def spellings(name: str) -> set[str]:
+    """A name as typed, with its apostrophes all straight, and all curly."""
+    return {name, name.replace("'", "\u2019"), name.replace("\u2019", "'")}
+
+
+def test_an_apostrophe_matches_both_its_forms() -> None:
+    conn = connect(None)
+    filed = [("person", "sean o\u2019brien"), ("person", "o'neill"), ("org", "o\u2019brien")]
+    for rowid, pair in enumerate(filed, 1):
+        conn.execute("INSERT INTO names(rowid, forms) VALUES (?, ?)", (rowid, names_text([pair])))
+    assert matching(conn, "person", "sean o'brien", prefix=False) == {1}
+    assert matching(conn, "person", "sean o'bri", prefix=True) == {1}
+    assert matching(conn, "person", "o\u2019neill", prefix=False) == {2}
+    assert matching(conn, None, "o'brien", prefix=False) == {3}
+    conn.close()
+
+
 @given(KINDS, NAMES, NAMES)
 def test_a_name_is_one_word_and_its_beginning_a_prefix_of_it(
     kind: str, head: str, tail: str
@@ -50,9 +67,10 @@ def test_searches_find_exactly_the_articles_filed_under_a_name(
     rows = dict(enumerate(filed, 1))
     probes = [(kind, name), *filed, (filed[0][0], filed[0][1][:2])]
     for probe_kind, probe in probes:
-        exact = {r for r, (k, n) in rows.items() if k == probe_kind and n == probe}
-        begun = {r for r, (k, n) in rows.items() if k == probe_kind and n.startswith(probe)}
-        anykind = {r for r, (_, n) in rows.items() if n == probe}
+        forms = spellings(probe)
+        exact = {r for r, (k, n) in rows.items() if k == probe_kind and n in forms}
+        begun = {r for r, (k, n) in rows.items() if k == probe_kind and n.startswith(tuple(forms))}
+        anykind = {r for r, (_, n) in rows.items() if n in forms}
         assert matching(conn, probe_kind, probe, prefix=False) == exact
         assert matching(conn, probe_kind, probe, prefix=True) == begun
         assert matching(conn, None, probe, prefix=False) == anykind

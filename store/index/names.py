@@ -57,8 +57,15 @@ _KEEP_TOKENS = 1 << 16
 
 def names_match(kind: str | None, name: str, prefix: bool) -> str:
     """An FTS5 expression for articles filed under ``name`` (folded) of ``kind`` (any kind
-    when ``None``), or under a name it begins when ``prefix``."""
+    when ``None``), or under a name it begins when ``prefix``. An apostrophe matches both
+    its forms: texts often write it curly (U+2019), readers type it straight."""
     kinds = KIND_MARKS.values() if kind is None else (KIND_MARKS[kind],)
     star = "*" if prefix else ""
-    terms = [f'"{mark}{name.translate(_ESCAPES)}"{star}' for mark in kinds]
+    spellings = dict.fromkeys((name, name.replace("'", _CURLY), name.replace(_CURLY, "'")))
+    terms = [
+        f'"{mark}{spelling.translate(_ESCAPES)}"{star}' for mark in kinds for spelling in spellings
+    ]
     return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+
+
+_CURLY = "\u2019"
