@@ -14,6 +14,7 @@ from tui.bindings import app_bindings
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.settings import AppSettings, apply_settings, remap_rows
+from tui.widgets.article_view import ArticleView
 
 
 class NewsdeskApp(App[None]):
@@ -71,6 +72,7 @@ class NewsdeskApp(App[None]):
 
 def _main_commands(screen: MainScreen) -> list[tuple[str, str, Callable[[], object]]]:
     """The main screen's actions for the command palette: (title, what it does, action)."""
+    view = screen.query_one(ArticleView)
     return [
         ("Search", "Filter articles as you type (/)", screen.action_search),
         ("Toggle read", "Mark the current article read or unread (m)", screen.action_toggle_read),
@@ -92,4 +94,16 @@ def _main_commands(screen: MainScreen) -> list[tuple[str, str, Callable[[], obje
         ("Group", "Group the list by day, by source, or not (z)", screen.action_cycle_group),
         ("Unread only", "Hide read articles, or show them (U)", screen.action_toggle_unread_only),
         ("Preview", "The article beside the list, on or off (p)", screen.action_toggle_preview),
+        (
+            "Entities",
+            "The results' entities by kind, to filter by (e)",
+            screen.action_toggle_facets,
+        ),
+        ("Fetch feeds", "Fetch every subscribed feed in the background (R)", screen.action_fetch),
+        (
+            "Highlight",
+            "Entities in the article highlighted or not (h)",
+            view.action_toggle_highlight,
+        ),
+        ("Mentioning", "Every article mentioning the selected entity (a)", view.action_mentioning),
     ]

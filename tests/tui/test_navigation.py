@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.widgets import OptionList
 from tui_support import (
     FIVE_ARTICLES,
@@ -13,9 +14,11 @@ from tui_support import (
     wait_until,
 )
 
+from tui.app import _main_commands
 from tui.keys import KEY_HELP
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
+from tui.widgets.article_view import ArticleView
 
 WIDE = (160, 48)
 TITLES = [article.title for article in FIVE_ARTICLES]
@@ -188,3 +191,19 @@ async def test_command_palette_offers_search_and_toggle_star(make_app):
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
         assert app.session.state.is_starred(main_screen(app).current_id() or "")
+
+
+async def test_every_action_key_is_in_the_command_palette(make_app):
+    """Each key that does something (not moving, not 1-9, which "Saved searches" covers)
+    has a palette command saying so: "(e)"."""
+    moving = {"j", "k", "g", "G", "space", "w", "b", "n", "N", "escape"}
+    shown = {"slash": "/", "right_square_bracket": "]", "left_square_bracket": "["}
+    app = make_app()
+    async with app.run_test(size=WIDE):
+        helps = " ".join(help_text for _, help_text, _ in _main_commands(main_screen(app)))
+        for binding in [*MainScreen.BINDINGS, *ArticleView.BINDINGS]:
+            assert isinstance(binding, Binding)
+            key = binding.key
+            if key in moving or key.isdigit():
+                continue
+            assert f"({shown.get(key, key)})" in helps, f"{key} ({binding.action}) not in palette"
