@@ -144,6 +144,32 @@ def test_storage_write_reports_failed_replace_as_store_error(
     assert _temp_files(tmp_path) == []
 
 
+TABLES = {
+    "_meta": {"1": {"schema_version": 1}},
+    "articles": {
+        "1": {"id": "a", "title": "Zürich \u2028 “quotes”", "tags": ["x"], "n": 1.5},
+        "2": orjson.Fragment(b'{"id":"b","entities":[{"start":0,"end":1}]}'),
+        3: {"id": "c", 7: "a number as a key"},
+    },
+    "empty": {},
+}
+
+
+def test_a_store_is_written_a_document_at_a_time_as_one_dump_would_write_it() -> None:
+    whole = orjson.loads(storage.dump_tables(TABLES))
+    parts = list(storage.table_parts(TABLES))
+    assert orjson.loads(b"".join(parts)) == whole
+    assert len(parts) > len(TABLES) + 3  # not one buffer
+
+
+def test_a_write_that_cannot_encode_a_document_keeps_the_old_file(tmp_path: Path) -> None:
+    path = _old_store(tmp_path)
+    with pytest.raises(TypeError):
+        AtomicJSONStorage(path).write({"things": {"1": {"id": "a"}, "2": {"when": object()}}})
+    assert path.read_bytes() == OLD
+    assert _temp_files(tmp_path) == []
+
+
 def test_failed_temp_write_keeps_old_file_and_surfaces_store_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
