@@ -142,7 +142,7 @@ def _named(text: str, taken: bytearray) -> Iterator[Entity]:
     for part in parts:
         if part.kind is None:
             part.kind = _classify(text, tokens, part)
-    _borrow_kinds(tokens, parts)
+    _borrow_kinds(text, tokens, parts)
     for part in parts:
         if part.kind:
             yield _span(text, tokens, part)
@@ -316,13 +316,13 @@ def _classify(text: str, tokens: list[_Token], part: _Part) -> str | None:
     words = _part_words(tokens, part)
     name = _part_name(tokens, part)
     kind = own_kind(words, name)
+    if kind == "place":
+        return "org" if is_team(_context(text, tokens, part), name) else kind
     if kind is None:
         if not needs_context(words):
             return None
-        return context_kind(words, _context(text, tokens, part))
-    if kind == "place" and is_team(_context(text, tokens, part), name):
-        return "org"
-    return kind
+        kind = context_kind(words, _context(text, tokens, part))
+    return _not_after_the(text, tokens, part, kind)
 
 
 def _context(text: str, tokens: list[_Token], part: _Part) -> Context:
@@ -340,7 +340,7 @@ def _context(text: str, tokens: list[_Token], part: _Part) -> Context:
     )
 
 
-def _borrow_kinds(tokens: list[_Token], parts: list[_Part]) -> None:
+def _borrow_kinds(text: str, tokens: list[_Token], parts: list[_Part]) -> None:
     """Unknown names take the kind the same words had elsewhere in the text.
 
     A place that played as a team once is a team throughout, and a single word that was
@@ -356,7 +356,7 @@ def _borrow_kinds(tokens: list[_Token], parts: list[_Part]) -> None:
     for part in parts:
         name = _part_name(tokens, part)
         if part.kind is None:
-            part.kind = _fallback(tokens, part, known)
+            part.kind = _fallback(text, tokens, part, known)
         elif part.kind == "place" and name in overrides:
             part.kind = overrides[name]
 
@@ -372,7 +372,7 @@ def _remember(
         overrides.setdefault(words[-1], "person")
 
 
-def _fallback(tokens: list[_Token], part: _Part, known: dict[str, str]) -> str | None:
+def _fallback(text: str, tokens: list[_Token], part: _Part, known: dict[str, str]) -> str | None:
     words = _part_words(tokens, part)
     name = _part_name(tokens, part)
     if name in known:
@@ -380,5 +380,17 @@ def _fallback(tokens: list[_Token], part: _Part, known: dict[str, str]) -> str |
     if len(words) == 1:
         return None
     if len(words) <= 3 and all(w[0].isupper() and not w.isupper() for w in words):
-        return "person"
+        return _not_after_the(text, tokens, part, "person")
     return "misc"
+
+
+def _not_after_the(text: str, tokens: list[_Token], part: _Part, kind: str | None) -> str | None:
+    """A would-be person after "the" is an organisation ("the Red Cross said", "the Kremlin
+    said"), unless it is one known given name or surname ("the Dole campaign")."""
+    if kind != "person" or word_before(text, tokens[part.first].start).lower() != "the":
+        return kind
+    words = _part_words(tokens, part)
+    one = len(words) == 1 and words[0]
+    if one and (one in gazetteers.given_names() or one in gazetteers.surnames()):
+        return kind
+    return "org"

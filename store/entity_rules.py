@@ -80,14 +80,17 @@ _TITLE_ABBREVIATIONS = r"(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Sen|Rep|Gov|Lt|Col|Capt|Sg
 # lowercase words that may join two of them ("Bank of England") are found in the gaps
 # between them (``JOINER_GAPS``). Other words are skipped, which keeps the Python work
 # proportional to the capitalised words only.
+_UPPER = "A-Z" + "".join(char for char in map(chr, range(0xC0, 0x250)) if char.isupper())
+"""Capitals a name may start with: ASCII and the accented Latin ones ("Álvarez", "Özil",
+"Łukasz", "Şahin")."""
 CAPITALISED = re.compile(
     r"(?<![\w'\u2019&.-])"
     r"(?:(?:[A-Z]\.){2,}"
     rf"|{_TITLE_ABBREVIATIONS}\."
     r"|(?:Inc|Corp|Co|Ltd)\."
-    r"|[A-Z]\w*(?:['\u2019&.-]\w+)*)"
+    rf"|[{_UPPER}]\w*(?:['\u2019&.-]\w+)*)"
 )
-CAPITAL = re.compile(r"[A-Z]")
+CAPITAL = re.compile(rf"[{_UPPER}]")
 """Where a capitalised word may start: a bare character class, which the regex engine
 skips to far faster than it tries ``CAPITALISED`` at every position."""
 JOINER_GAPS = {f" {word} ": word for word in (*NAME_PARTICLES, "of", "and", "&")}

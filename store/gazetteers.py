@@ -160,7 +160,7 @@ def _keep(path: Path, lists: Lists) -> None:
 
 
 def _usable(name: str) -> bool:
-    return bool(name) and name[0].isupper() and name.isascii() and "," not in name
+    return bool(name) and name[0].isupper() and "," not in name
 
 
 @functools.cache

@@ -227,6 +227,27 @@ RULES = {
         "The Lisbon-based firm hired Ana Souza last year .",
         [("person", "Ana Souza"), ("date", "last year")],
     ),
+    "the-name-said-is-an-organisation": (
+        "The Red Cross said the Kremlin and the United Nations had agreed .",
+        [("org", "Red Cross"), ("org", "Kremlin"), ("org", "United Nations")],
+    ),
+    "the-before-a-known-surname-stays-a-person": (
+        "She asked Jana Novak about the Novak plan , and Novak said it would pass .",
+        [("person", "Jana Novak"), ("person", "Novak"), ("person", "Novak")],
+    ),
+    "accented-capitals-start-names": (
+        "José Álvarez met Mesut Özil and Łukasz Nowak in Zürich .",
+        [
+            ("person", "José Álvarez"),
+            ("person", "Mesut Özil"),
+            ("person", "Łukasz Nowak"),
+            ("place", "Zürich"),
+        ],
+    ),
+    "places-spelt-with-accents": (
+        "Floods hit São Paulo , Kraków and Bogotá on the same day .",
+        [("place", "São Paulo"), ("place", "Kraków"), ("place", "Bogotá")],
+    ),
 }
 
 
