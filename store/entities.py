@@ -8,7 +8,8 @@ No model is downloaded: the rules use capitalisation, gazetteers from data packa
    words, titles ("Defense Minister" + person) and leading demonyms ("Israeli" + rest).
 3. Each part is classified from its own words, then from its context; parts still unknown
    borrow a kind already given in the same text (a surname after a full name is a person),
-   and a lone unknown word that opens a sentence is dropped.
+   and a lone unknown word that opens a sentence is dropped. A would-be person right after
+   "the" is an organisation ("the Red Cross said").
 
 Spans never start with "the" and never end with a possessive.
 """
