@@ -118,9 +118,12 @@ class ReadingState:
         alike: dict[tuple[object, ...], Edit] = {}
         for article_id, edit in edits.items():
             doc = self._flags.setdefault(article_id, {"id": article_id})
-            inverse = edit.inverse(doc)
+            before = (id(edit), *edit.touched(doc))
+            inverse = alike.get(before)
+            if inverse is None:  # a bulk change has few distinct (edit, state before) pairs
+                inverse = alike[before] = edit.inverse(doc)
             if edit.apply(doc):
-                undo[article_id] = alike.setdefault(inverse.key, inverse)
+                undo[article_id] = inverse
         if undo and self.writable:
             changed = {article_id: edits[article_id] for article_id in undo}
             try:

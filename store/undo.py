@@ -57,12 +57,6 @@ class Edit:
     def _removed(self) -> dict[str, str]:
         return {tag_key(tag): tag for tag in self.remove_tags}
 
-    @cached_property
-    def key(self) -> tuple[object, ...]:
-        """Equal edits have equal keys: a bulk change's inverses are mostly alike and share
-        one ``Edit``, so its tag keys are folded once."""
-        return (tuple(sorted(self.values.items())), self.add_tags, self.remove_tags, self.order)
-
     def apply(self, doc: dict[str, Any]) -> bool:
         """Change ``doc`` (a state document) in place; whether anything changed. One edit
         is applied to every article of a bulk change, so tag keys are folded once."""
@@ -78,6 +72,14 @@ class Edit:
                 doc["tags"] = tags
                 changed = True
         return changed
+
+    def touched(self, doc: Mapping[str, Any]) -> tuple[object, ...]:
+        """What of ``doc`` this edit reads and changes: equal for two documents, they get
+        the same ``inverse``."""
+        values = tuple(doc.get(name, FIELD_DEFAULTS.get(name)) for name in self.values)
+        if self.add_tags or self.remove_tags:
+            return (*values, tuple(tags_in(doc)))
+        return values
 
     def inverse(self, doc: Mapping[str, Any]) -> Edit:
         """The edit that undoes this one on ``doc`` as it is before this one is applied."""
