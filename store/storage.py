@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import stat
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -175,14 +176,22 @@ def dump_tables(tables: Tables) -> bytes:
         return orjson.dumps(tables, option=orjson.OPT_NON_STR_KEYS)
 
 
-def table_parts(tables: Tables) -> Iterator[bytes]:
+Encoded = Iterable[tuple[str, bytes]]
+"""(key, document already encoded as JSON) pairs, given as they become ready."""
+
+
+def table_parts(tables: Tables, more: Mapping[str, Encoded] | None = None) -> Iterator[bytes]:
     """The JSON of ``tables`` (as ``dump_tables``) a document at a time: a store of 100,000
-    articles is never also one 500 MB buffer in memory while it is written."""
+    articles is never also one 500 MB buffer in memory while it is written. ``more`` adds
+    encoded documents to a table, after its own, as they come: an import writes each new
+    article as soon as its entities are extracted, and keeps none of them."""
     yield b"{"
     for n, (name, table) in enumerate(tables.items()):
         yield (b"," if n else b"") + orjson.dumps(str(name)) + b":{"
-        for m, (key, doc) in enumerate(table.items()):
-            yield (b"," if m else b"") + orjson.dumps(str(key)) + b":" + _document(doc)
+        encoded = ((key, _document(doc)) for key, doc in table.items())
+        added = (more or {}).get(name, ())
+        for m, (key, document) in enumerate(itertools.chain(encoded, added)):
+            yield (b"," if m else b"") + orjson.dumps(str(key)) + b":" + document
         yield b"}"
     yield b"}"
 
@@ -239,10 +248,11 @@ class AtomicJSONStorage(Storage):
     def read(self) -> Tables | None:
         return read_tables(self.path)
 
-    def write(self, data: Tables) -> None:
+    def write(self, data: Tables, more: Mapping[str, Encoded] | None = None) -> None:
+        """Write ``data`` (and ``more``: see ``table_parts``) in place of the file."""
         with holding(self.lock):
             remove_leftovers(self.path)
-            write_or_explain(self.path, table_parts(data))
+            write_or_explain(self.path, table_parts(data, more))
 
     def close(self) -> None:
         """Nothing stays open between operations."""

@@ -178,13 +178,39 @@ def test_a_failed_store_write_leaves_the_index_as_it_was(
     import_into(store, ReadResult(articles=articles(10)))
     before = contents(store)
 
-    def full_disk(self: object, tables: object) -> None:
+    def full_disk(*args: object) -> None:
         raise StoreError("cannot write: no space left on device")
 
     monkeypatch.setattr(importer.AtomicJSONStorage, "write", full_disk)
     with pytest.raises(StoreError):
         import_into(store, ReadResult(articles=articles(10, start=5, word="quokka")))
 
+    assert contents(store) == before
+    assert in_step(store)
+
+
+def test_a_failure_while_new_documents_are_being_written_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New documents go into the store file as their entities arrive: a failure after some
+    were written leaves the old file, no temporary one, and the index as it was."""
+    store = tmp_path / "store" / "articles.json"
+    import_into(store, ReadResult(articles=articles(10)))
+    before, stored = contents(store), store.read_bytes()
+    chunk = extraction.Extraction.chunk
+
+    def second_fails(self: extraction.Extraction, number: int) -> list[extraction.Found]:
+        if number == 1:
+            raise RuntimeError("worker died")
+        return chunk(self, number)
+
+    monkeypatch.setattr(extraction, "CHUNK", 4)
+    monkeypatch.setattr(extraction.Extraction, "chunk", second_fails)
+    with pytest.raises(RuntimeError, match="worker died"):
+        import_into(store, ReadResult(articles=articles(10, start=5, word="quokka")))
+
+    assert store.read_bytes() == stored
+    assert sorted(path.name for path in store.parent.iterdir() if ".tmp" in path.name) == []
     assert contents(store) == before
     assert in_step(store)
 

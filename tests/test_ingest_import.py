@@ -71,7 +71,7 @@ def test_same_input_twice_changes_nothing(tmp_path: Path, monkeypatch: pytest.Mo
     mtime = store.stat().st_mtime_ns
 
     writes: list[object] = []
-    monkeypatch.setattr(importer.AtomicJSONStorage, "write", lambda self, data: writes.append(1))
+    monkeypatch.setattr(importer.AtomicJSONStorage, "write", lambda *args: writes.append(1))
     second = import_into(store, _json(_RECORDS))
     assert (second.added, second.updated, second.unchanged) == (0, 0, 3)
     assert writes == []  # nothing changed, so the store is not rewritten

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from store.errors import StoreError
 from store.index.searcher import Row, SearchIndex
@@ -12,15 +11,16 @@ from store.index.sync import CatchUp, signature
 __all__ = ["CatchUp", "Row", "SearchIndex", "refresh_index", "signature"]
 
 
-def refresh_index(store_path: Path, articles: dict[str, Any]) -> None:
-    """Bring the index up to date after this process wrote the store (holding its lock).
+def refresh_index(store_path: Path) -> None:
+    """Bring the index up to date after this process wrote the store (holding its lock),
+    reading the store file back.
 
     Best effort: an index that cannot be updated now is caught up when next opened.
     """
     index = SearchIndex.open(store_path)
     try:
         if index.path is not None:
-            index.catch_up_documents(articles.items(), signature(store_path), str(store_path))
+            index.catch_up(store_path)
     except (StoreError, OSError):
         pass
     finally:

@@ -8,12 +8,10 @@ if the process dies or the write fails, the store stays exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 from store.article import SCHEMA_VERSION, Article, article_from_document
 from store.entity_backends import DEFAULT_BACKEND
@@ -91,45 +89,43 @@ def _write(
     progress: Progress,
     backend: str,
 ) -> None:
-    """Store ``writes`` with their entities and write the store, keeping the index in step:
+    """Write the store with ``writes`` and their entities, keeping the index in step:
     through an ``ImportDelta`` while the entities are extracted when it was in step before,
-    else by catching up afterwards."""
+    else by catching up afterwards. Each new document is written into the store file as
+    soon as its entities are ready and is not kept: the file is replaced once complete."""
     table = tables[ARTICLES]
-    for key, doc, _ in writes:  # in key order; each is replaced by its version with entities
-        table[key] = doc
+    for key, _, _ in writes:  # changed ones are written again, with the new ones
+        table.pop(key, None)
     writes = sorted(writes, key=lambda write: by_time(write[1]))
     pairs = [(doc, article) for _, doc, article in writes]
     with Extraction(pairs, backend) as extraction, import_delta(path) as delta:
         if delta is not None:
             delta.forget([article.id for _, article in pairs])
-        _with_entities(writes, table, extraction, delta, progress)
-        storage.write(tables)
+        storage.write(tables, {ARTICLES: _with_entities(writes, extraction, delta, progress)})
         indexed = delta is not None and delta.commit(signature(path))
     if not indexed:
-        refresh_index(path, _decoded(table))
+        refresh_index(path)
 
 
 def _with_entities(
     writes: list[Write],
-    table: dict[str, Any],
     extraction: Extraction,
     delta: ImportDelta | None,
     progress: Progress,
-) -> None:
-    """Store each document with its entities in ``table``; the delta indexes the words of the
-    next chunk while the workers are still extracting, and completes chunks as they become
-    ready. The table takes each document as encoded, to be written into the store file as it
-    is."""
+) -> Iterator[tuple[str, bytes]]:
+    """Each document with its entities, encoded, under its key, as its chunk is ready; the
+    delta indexes the words of the next chunk while the workers are still extracting, and
+    completes chunks as they become ready."""
     done = 0
 
-    def complete(number: int) -> None:
+    def complete(number: int) -> Iterator[tuple[str, bytes]]:
         start, end = extraction.bounds(number)
         for (key, _, article), found in zip(
             writes[start:end], extraction.chunk(number), strict=True
         ):
-            table[key] = orjson.Fragment(found.document)
             if delta is not None:
                 delta.complete(article.id, found.document, found.fingerprint, found.names)
+            yield key, found.document
         progress(end, len(writes))
 
     for number in range(extraction.chunks):
@@ -137,18 +133,10 @@ def _with_entities(
             start, end = extraction.bounds(number)
             delta.add([(doc, article) for _, doc, article in writes[start:end]])
             while done <= number and extraction.ready(done):
-                complete(done)
+                yield from complete(done)
                 done += 1
     for number in range(done, extraction.chunks):
-        complete(number)
-
-
-def _decoded(table: dict[str, Any]) -> dict[str, Any]:
-    """The table with the documents stored as encoded decoded again, for catching up."""
-    return {
-        key: orjson.loads(orjson.dumps(doc)) if isinstance(doc, orjson.Fragment) else doc
-        for key, doc in table.items()
-    }
+        yield from complete(number)
 
 
 def _update_feeds(table: dict[str, Any], updates: FeedUpdates) -> None:
