@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -340,3 +342,50 @@ def test_killed_import_leaves_the_old_store_or_the_new_one(
     assert done.returncode == 0, done.stderr
     assert f"{_BIG} added" in done.stdout
     assert stored_ids() == all_ids
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found.update(int(child) for child in task.read_text().split())
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
+def test_workers_of_a_killed_import_end_too(tmp_path: Path, subprocess_env) -> None:
+    """SIGKILL (or the out-of-memory killer) leaves no extraction workers behind."""
+    big = tmp_path / "big.jsonl"
+    _big_jsonl(big)
+    env = dict(subprocess_env, HOME=str(tmp_path / "home"))
+    command = [sys.executable, "-m", "tui", "import", "--db", str(tmp_path / "a.json"), str(big)]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
+        workers = {
+            pid
+            for pid in _children(process.pid)
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        }
+        time.sleep(0.02)
+    assert len(workers) >= 2, "the import started no workers"
+    process.kill()
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = set(filter(_running, workers))
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, "workers outlived the import"
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (an ended one may wait as a zombie to be reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] not in ("Z", "X")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from store.index.sync import encoded, fingerprint_of
 
 PARALLEL_FROM = 2000  # below this, starting worker processes costs more than it saves
 CHUNK = 250
+PARENT_CHECK_S = 1.0
 Document = dict[str, Any]
 Pair = tuple[Document, Article]
 """A document to store (``Article.to_document`` of the article, entities aside) and its
@@ -113,13 +116,31 @@ class Extraction:
         # "spawn": the caller may be a threaded app, where forking is unsafe. The workers get
         # the backend's name, not the extractor: each builds its own (a spaCy pipeline does
         # not pickle cheaply).
-        self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        self._pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_watch_parent,
+            initargs=(os.getpid(),),
+        )
         extract = functools.partial(_extract_chunk, self.backend)
         for number in range(self.chunks):
             start, end = self.bounds(number)
             documents = _missing(self.pairs[start:end])
             if documents:
                 self._jobs[number] = self._pool.submit(extract, documents)
+
+
+def _watch_parent(parent: int) -> None:
+    """In each worker: end it when the importer (process ``parent``) is gone, killed with
+    SIGKILL or by the out-of-memory killer, instead of waiting for work for ever; the
+    importer's own end stops its workers otherwise."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-importer", daemon=True).start()
 
 
 def _missing(pairs: Sequence[Pair]) -> list[Document]:
