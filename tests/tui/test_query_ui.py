@@ -311,13 +311,33 @@ async def test_an_article_added_behind_the_apps_back_appears(make_app, store_pat
         assert count_text(app) == "1 of 6"
 
 
+@pytest.mark.parametrize("moved", [False, True], ids=["cursor-at-the-top", "cursor-moved"])
+async def test_a_newer_article_added_behind_the_apps_back_tops_the_list(
+    make_app, store_path: Path, moved: bool
+):
+    """At the top, the cursor stays at the top and shows the newcomer; moved down, it
+    stays on its article."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        if moved:
+            await pilot.press("j")
+        before = shown_ids(app)
+        kept = article_list(app).current_id
+        new = Article(id="hippo", title="Hippo escapes", published="2030-01-01T08:00:00+00:00")
+        _add_by_hand(store_path, new)
+        await wait_until(pilot, lambda: shown_ids(app) == ["hippo", *before], timeout=8)
+        await pilot.pause()
+        assert article_list(app).current_id == (kept if moved else "hippo")
+
+
 async def test_a_large_store_opens_at_once_and_catches_up_in_the_background(
     make_app, monkeypatch: pytest.MonkeyPatch, store_path: Path
 ):
     from store.index import sync
     from store.library import create_store
 
-    create_store(store_path, FIVE_ARTICLES)
+    oldest_first = sorted(FIVE_ARTICLES, key=lambda article: article.published)
+    create_store(store_path, oldest_first)  # the first batch holds the oldest
     monkeypatch.setattr(session_module, "CATCH_UP_AT_ONCE_BYTES", 0)
     monkeypatch.setattr(sync, "BATCH", 2)  # rows and words arrive in batches of two
     session = open_store_session(store_path)
@@ -327,6 +347,8 @@ async def test_a_large_store_opens_at_once_and_catches_up_in_the_background(
     async with app.run_test(size=WIDE) as pilot:
         await wait_until(pilot, lambda: len(shown_ids(app)) == 5)
         await wait_until(pilot, lambda: "indexing" not in screen_text(app))
+        newest = oldest_first[-1].id
+        assert article_list(app).current_id == newest, "the top stays the top as rows arrive"
         await type_query(pilot, "zurich")
         assert shown_ids(app) == ["bank"]
 

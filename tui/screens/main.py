@@ -169,9 +169,9 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
         self.search_query = query
         self._run_query(text, complete=not typing)
 
-    def _run_query(self, text: str, complete: bool = False) -> None:
+    def _run_query(self, text: str, complete: bool = False, keep: bool = True) -> None:
         """Show the result; while typing, only its first rows when it is large, and the
-        whole of it once typing pauses."""
+        whole of it once typing pauses. ``keep``: the cursor stays on its article."""
         first = None if complete or not self.query_one(SearchBar).typing else TYPING_ROWS
         arrangement = self.arrangement
         self.shown = self.session.search(arrangement.applied(self.search_query), first)
@@ -184,7 +184,7 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
         if arrangement.unread_only and self.shown.complete:
             empty = "No unread articles" + (f" match “{text.strip()}”" if text.strip() else "")
         groups = self._grouper.groups(self.shown, arrangement.grouping(self.search_query))
-        article_list.show(self.shown, empty, groups)
+        article_list.show(self.shown, empty, groups, keep)
         self.query_one(SearchBar).set_arrangement(arrangement.describe(self.search_query))
         self.show_count()
         if not self.shown:
@@ -204,9 +204,12 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
         self._run_query(self.query_one(SearchBar).value, complete=True)
 
     def _rerun(self) -> None:
-        """The index changed under the list: search again, keeping the cursor's article."""
+        """The index changed under the list: search again, keeping the cursor's article, or
+        the top when the cursor was there and nothing is being read: articles that arrive
+        above it (fetched, imported, a first open's later batches) are the newest."""
         self.session.index.forget_cache()
-        self._run_query(self.query_one(SearchBar).value)
+        top = not self.reading and self.query_one(ArticleList).cursor == 0
+        self._run_query(self.query_one(SearchBar).value, keep=not top)
 
     @on(ArticleList.Highlighted)
     def _preview(self, event: ArticleList.Highlighted) -> None:

@@ -121,16 +121,20 @@ class ArticleList(ScrollView, can_focus=True):
         """Where group headers sit among the rows; the cursor moves over rows only."""
 
     def show(
-        self, rows: ResultRows, empty_message: str = "No articles", groups: Sequence[Group] = ()
+        self,
+        rows: ResultRows,
+        empty_message: str = "No articles",
+        groups: Sequence[Group] = (),
+        keep: bool = True,
     ) -> None:
         """Replace the rows (under ``groups``' headers), keeping the cursor on the same
-        article when it is still there."""
+        article when it is still there (``keep``), else putting it on the first."""
         current = self.current_id
         self.articles = rows
         self.lines = Lines(len(rows), groups)
         self.empty_message = empty_message
         self.virtual_size = Size(self.size.width, len(self.lines))
-        index = rows.position_of(current) or 0
+        index = (rows.position_of(current) or 0) if keep else 0
         self.set_reactive(ArticleList.cursor, self.validate_cursor(index))
         self.refresh()
         self.scroll_to_region(self._row_region(self.cursor), animate=False, force=True)
