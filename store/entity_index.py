@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from store.article import Article, Entity
 from store.entities import with_entities
-from store.fold import fold
 
 FACET_KINDS = ("person", "org", "place", "misc")
 NAMED_KINDS = frozenset(FACET_KINDS)
@@ -54,11 +53,6 @@ def mention_names(entities: Sequence[Entity]) -> set[tuple[str, str]]:
             names.add(("person", full))
             names.add(("person", full.rsplit(" ", 1)[-1]))
     return names
-
-
-def folded_name(name: str) -> str:
-    """A name as entity searches match it: folded, its words one space apart."""
-    return " ".join(fold(name).split())
 
 
 def article_entities(article: Article) -> set[tuple[str, str]]:

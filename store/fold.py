@@ -11,3 +11,8 @@ def fold(text: str) -> str:
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text).casefold()
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def folded_name(name: str) -> str:
+    """A name as entity searches match it: folded, its words one space apart."""
+    return " ".join(fold(name).split())

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from store.article import Entity
-from store.entity_index import folded_name, mention_names
+from store.entity_index import mention_names
+from store.fold import folded_name
 
 KIND_MARKS = {"person": "p", "org": "o", "place": "l", "misc": "m"}
 """The kinds entity searches cover (``store.entity_index.NAMED_KINDS``) and their letters."""

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from store.fold import fold
+from store.fold import fold, folded_name
 
 TEXT_FIELDS = ("title", "source", "author")
 FLAGS = ("read", "unread", "starred")
@@ -29,10 +29,10 @@ _AROUND_NAME = re.compile(r"^[\W_]+|[^\w.]+$|_+$")
 
 
 def name_of(text: str) -> str:
-    """A name as the index files entity names (``store.entity_index.folded_name``): folded,
-    its words one space apart, its punctuation kept ("at&t", "o'brien", "u.s."), but none
-    around it ("Katz!" -> "katz"; a full stop that ends it stays, as in "U.S.")."""
-    return _AROUND_NAME.sub("", " ".join(fold(text).split()))
+    """A name as the index files entity names (``folded_name``), its punctuation kept
+    ("at&t", "o'brien", "u.s."), but none around it ("Katz!" -> "katz"; a full stop that
+    ends it stays, as in "U.S.")."""
+    return _AROUND_NAME.sub("", folded_name(text))
 
 
 @dataclass(frozen=True)
