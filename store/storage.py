@@ -166,10 +166,10 @@ def write_atomically(path: Path, payload: bytes | Iterable[bytes]) -> None:
     _fsync_folder(path.parent)
 
 
-def dump_tables(tables: Tables) -> bytes:
-    """The JSON of ``tables``. Keys that are not strings (TinyDB's document ids before it
-    turns them into strings) need orjson's option for them, which makes the whole dump about
-    twice as slow, so it is taken only when needed."""
+def dump_tables(tables: Any) -> bytes:
+    """The JSON of ``tables`` (or of one document). Keys that are not strings (TinyDB's
+    document ids before it turns them into strings) need orjson's option for them, which
+    makes the whole dump about twice as slow, so it is taken only when needed."""
     try:
         return orjson.dumps(tables)
     except TypeError:
@@ -188,19 +188,12 @@ def table_parts(tables: Tables, more: Mapping[str, Encoded] | None = None) -> It
     yield b"{"
     for n, (name, table) in enumerate(tables.items()):
         yield (b"," if n else b"") + orjson.dumps(str(name)) + b":{"
-        encoded = ((key, _document(doc)) for key, doc in table.items())
+        encoded = ((key, dump_tables(doc)) for key, doc in table.items())
         added = (more or {}).get(name, ())
         for m, (key, document) in enumerate(itertools.chain(encoded, added)):
             yield (b"," if m else b"") + orjson.dumps(str(key)) + b":" + document
         yield b"}"
     yield b"}"
-
-
-def _document(doc: Any) -> bytes:
-    try:
-        return orjson.dumps(doc)
-    except TypeError:  # keys that are not strings: see dump_tables
-        return orjson.dumps(doc, option=orjson.OPT_NON_STR_KEYS)
 
 
 def write_or_explain(path: Path, payload: bytes | Iterable[bytes]) -> None:
