@@ -186,8 +186,10 @@ def export_documents(
 def check_not_store_file(target: Path, store_path: Path) -> None:
     """Refuse to export over the store, its reading state or its index (``StoreError``)."""
     from store.index.schema import index_path_for
+    from store.journal import journal_path
     from store.paths import state_path_for
 
-    own = {store_path, state_path_for(store_path), index_path_for(store_path)}
+    state = state_path_for(store_path)
+    own = {store_path, state, journal_path(state), index_path_for(store_path)}
     if target.resolve() in {path.resolve() for path in own}:
         raise StoreError(f"{target}: is the store's own file; export to another file")

@@ -1,9 +1,10 @@
 """Reading state (read, starred, tags, last opened) in a small TinyDB file of its own.
 
-State changes on every keystroke, so it never lives in the article file: marking an article
-read rewrites a small file, not the whole store. Each change is made under the file's lock on
-what the file holds then (re-read only if another process has written it since), so two
-processes on one store never lose each other's updates.
+State changes on every keystroke, so it never lives in the article file. A change is
+appended to the state file's journal (``store.journal``) rather than rewriting the file, so
+marking an article read costs the same with 10 or 100,000 articles in it. Each change is made
+under the file's lock on what the file and journal hold then (reading only what other
+processes appended since), so two processes on one store never lose each other's updates.
 """
 
 from __future__ import annotations
@@ -19,11 +20,22 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from store.errors import StoreError
+from store.journal import (
+    Position,
+    append,
+    empty,
+    inode_of,
+    journal_path,
+    needs_folding,
+    read_from,
+)
 from store.snapshot import updating
-from store.storage import Tables, describe, read_tables
+from store.storage import Tables, describe, holding, lock_for, read_tables
 from store.undo import Edit, tag_key, tags_in
 
 STATE_TABLE = "state"
+_LOAD_TRIES = 5
+Signature = tuple[int, int, int, int]
 
 
 class ReadingState:
@@ -31,26 +43,61 @@ class ReadingState:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.journal = journal_path(path)
         self.error: str | None = None
         self._flags: dict[str, dict[str, Any]] = {}
-        self._load()
+        self._snapshot: Signature | None = None
+        self._position = Position()
+        try:
+            self._load()
+        except StoreError as exc:
+            self.error = f"reading state not saved: {exc}"
 
     @property
     def writable(self) -> bool:
         return self.error is None
 
     def _load(self) -> None:
-        if not self.path.exists():
-            return
-        try:
-            table = read_tables(self.path).get(STATE_TABLE, {})
-        except StoreError as exc:
-            self.error = f"reading state not saved: {exc}"
-            return
+        """The snapshot, then the journal on top of it. Without the lock (a reader may
+        have no right to create one), so a fold by another process between the two reads
+        is noticed and the reading started again."""
+        for _ in range(_LOAD_TRIES):
+            inode = inode_of(self.journal)
+            flags, snapshot = self._read_snapshot()
+            read = read_from(self.journal, Position())
+            if read is not None and read[1].inode == inode:
+                docs, self._position = read
+                self._flags, self._snapshot = flags, snapshot
+                self._replay(docs)
+                return
+        raise StoreError(f"{self.path}: changed by another process while being read")
+
+    def _read_snapshot(self) -> tuple[dict[str, dict[str, Any]], Signature | None]:
+        signature = _signature(self.path)
+        if signature is None:
+            return {}, None
+        table = read_tables(self.path).get(STATE_TABLE, {})
         if not all(isinstance(doc, dict) for doc in table.values()):
-            self.error = f"reading state not saved: {self.path}: not a reading state file"
+            raise StoreError(f"{self.path}: not a reading state file")
+        docs = {doc["id"]: doc for doc in table.values() if isinstance(doc.get("id"), str)}
+        return docs, signature
+
+    def _replay(self, docs: Iterable[dict[str, Any]]) -> None:
+        for doc in docs:
+            self._flags[doc["id"]] = doc
+
+    def _refresh(self) -> None:
+        """Bring the cache up to what the files hold now (call holding the lock): the
+        journal lines other processes appended, or everything after a fold or a rewrite."""
+        if _signature(self.path) != self._snapshot:
+            self._load()
             return
-        self._flags = {doc["id"]: doc for doc in table.values() if isinstance(doc.get("id"), str)}
+        read = read_from(self.journal, self._position)
+        if read is None:
+            self._load()
+        else:
+            docs, self._position = read
+            self._replay(docs)
 
     def flags(self) -> list[tuple[str, bool, bool]]:
         """(article id, read, starred) of every article with a state."""
@@ -68,18 +115,16 @@ class ReadingState:
     def set_read(self, article_id: str, read: bool = True) -> None:
         changes: dict[str, Any] = {"read": read}
         if read:
-            changes["opened"] = datetime.now(UTC).isoformat(timespec="seconds")
-        self._update(article_id, changes)
+            changes["opened"] = _now()
+        self._change(article_id, lambda doc: changes)
 
     def toggle_read(self, article_id: str) -> bool:
-        read = not self.is_read(article_id)
-        self._update(article_id, {"read": read})
-        return read
+        done = self._change(article_id, lambda doc: {"read": not doc.get("read")})
+        return bool(done["read"])
 
     def toggle_star(self, article_id: str) -> bool:
-        starred = not self.is_starred(article_id)
-        self._update(article_id, {"starred": starred})
-        return starred
+        done = self._change(article_id, lambda doc: {"starred": not doc.get("starred")})
+        return bool(done["starred"])
 
     def opened(self, article_id: str) -> str | None:
         """When the article was last opened (ISO 8601, UTC), or ``None``."""
@@ -88,7 +133,7 @@ class ReadingState:
 
     def mark_opened(self, article_id: str) -> None:
         """Record an opening that leaves the read flag alone (auto-mark-read off)."""
-        self._update(article_id, {"opened": _now()})
+        self._change(article_id, lambda doc: {"opened": _now()})
 
     def tags_of(self, article_id: str) -> tuple[str, ...]:
         """The reader's own tags of an article, in the order they were added."""
@@ -111,75 +156,113 @@ class ReadingState:
         return [(article_id, tuple(tags_in(doc))) for article_id, doc in self._flags.items()]
 
     def apply(self, edits: Mapping[str, Edit]) -> dict[str, Edit]:
-        """Apply an edit per article in ONE write of the state file (a bulk change of
-        10,000 articles is one rewrite, not 10,000); returns the edits that undo it, for
-        the articles it changed."""
+        """Apply an edit per article in ONE append to the journal (a bulk change of 10,000
+        articles is one write, not 10,000); returns the edits that undo it, for the
+        articles it changed."""
         undo: dict[str, Edit] = {}
-        alike: dict[tuple[object, ...], Edit] = {}
-        for article_id, edit in edits.items():
-            doc = self._flags.setdefault(article_id, {"id": article_id})
-            before = (id(edit), *edit.touched(doc))
-            inverse = alike.get(before)
-            if inverse is None:  # a bulk change has few distinct (edit, state before) pairs
-                inverse = alike[before] = edit.inverse(doc)
-            if edit.apply(doc):
-                undo[article_id] = inverse
-        if undo and self.writable:
-            changed = {article_id: edits[article_id] for article_id in undo}
-            try:
-                write_table(
-                    self.path, STATE_TABLE, lambda table: self._apply_on_disk(table, changed)
-                )
-            except (StoreError, OSError) as exc:
-                self.error = f"reading state not saved: {exc}"
+
+        def change() -> list[dict[str, Any]]:
+            undo.clear()
+            alike: dict[tuple[object, ...], Edit] = {}
+            for article_id, edit in edits.items():
+                doc = self._flags.setdefault(article_id, {"id": article_id})
+                before = (id(edit), *edit.touched(doc))
+                inverse = alike.get(before)
+                if inverse is None:  # a bulk change has few distinct (edit, state before)
+                    inverse = alike[before] = edit.inverse(doc)
+                if edit.apply(doc):
+                    undo[article_id] = inverse
+            return [self._flags[article_id] for article_id in undo]
+
+        self._write(change)
         return undo
 
-    def _apply_on_disk(self, table: Table, edits: Mapping[str, Edit]) -> None:
-        """Apply ``edits`` to the documents the file holds now (another process may have
-        changed them since they were read), keeping what it wrote."""
+    def _change(
+        self, article_id: str, changes: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Set the fields ``changes`` gives for the article's document as it is now (after
+        what other processes wrote); the fields set."""
+        done: dict[str, Any] = {}
 
-        def update(docs: dict[int, Any]) -> None:
-            by_id = {doc.get("id"): doc for doc in docs.values() if isinstance(doc, dict)}
-            next_id = max(docs, default=0) + 1
-            for article_id, edit in edits.items():
-                doc = by_id.get(article_id)
-                if doc is None:
-                    doc = docs[next_id] = {"id": article_id}
-                    next_id += 1
-                edit.apply(doc)
-                self._flags[article_id] = dict(doc)
+        def change() -> list[dict[str, Any]]:
+            doc = self._flags.setdefault(article_id, {"id": article_id})
+            done.update(changes(doc))
+            doc.update(done)
+            return [doc]
 
-        # One read and one write of the file; Table's public methods take one per document.
-        table._update_table(update)
+        self._write(change)
+        return done
 
-    def _update(self, article_id: str, changes: dict[str, Any]) -> None:
-        """Apply ``changes`` in memory, then durably; failures keep the app going read-only."""
-        self._flags.setdefault(article_id, {"id": article_id}).update(changes)
+    def _write(self, change: Callable[[], list[dict[str, Any]]]) -> None:
+        """Make ``change`` (to the cache; it returns the documents it changed) on what the
+        files hold now, and append them to the journal; a failure keeps the app going, its
+        changes held in memory only (``error`` says why)."""
         if not self.writable:
+            change()
             return
+        changed = False
         try:
-            self._write(article_id, changes)
+            _make_folder(self.path)
+            with holding(lock_for(self.path)):
+                self._refresh()
+                docs, changed = change(), True
+                if docs:
+                    self._position = append(self.journal, self._position, docs)
+                    if needs_folding(self.journal, self.path):
+                        self._fold()
         except (StoreError, OSError) as exc:
             self.error = f"reading state not saved: {exc}"
+            if not changed:
+                change()
 
-    def _write(self, article_id: str, changes: dict[str, Any]) -> None:
-        upsert_documents(self.path, STATE_TABLE, [dict(changes, id=article_id)])
+    def _fold(self) -> None:
+        """Write the snapshot with everything the journal holds, then empty the journal."""
+        fold_journal(self.path)
+        self._snapshot = _signature(self.path)
+        self._position = Position(inode_of(self.journal), 0)
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _signature(path: Path) -> Signature | None:
+    """Which file ``path`` is and how it was last written; ``None`` when there is none."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read ({describe(exc)})") from None
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def fold_journal(path: Path) -> None:
+    """Fold the journal of the state file at ``path`` into the file, and empty it: the file
+    alone then holds the whole reading state (as TinyDB or another program reads it)."""
+    journal = journal_path(path)
+    with holding(lock_for(path)):
+        read = read_from(journal, Position())
+        if read is None or not journal.exists():
+            return
+        if read[0]:
+            upsert_documents(path, STATE_TABLE, read[0])
+        empty(journal)
+
+
 def write_table(path: Path, name: str, change: Callable[[Table], object]) -> None:
     """Apply ``change`` to table ``name`` of the state file at ``path``, under its lock, on
-    what the file holds now (another process may have written it since it was read)."""
+    what the file holds now (another process may have written it since it was read), its
+    journal folded in first."""
     _make_folder(path)
-    with updating(path) as snapshot:
-        snapshot.tables.setdefault(name, {})
-        # A fresh Table per write: TinyDB caches the next document id per Table, which
-        # would collide with ids another process has since used.
-        change(Table(_InMemory(snapshot.tables), name, cache_size=0))
-        snapshot.changed_all()  # the change may have moved any document
+    with holding(lock_for(path)):
+        fold_journal(path)
+        with updating(path) as snapshot:
+            snapshot.tables.setdefault(name, {})
+            # A fresh Table per write: TinyDB caches the next document id per Table, which
+            # would collide with ids another process has since used.
+            change(Table(_InMemory(snapshot.tables), name, cache_size=0))
+            snapshot.changed_all()  # the change may have moved any document
 
 
 def upsert_documents(

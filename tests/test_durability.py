@@ -30,7 +30,13 @@ from store.ingest.result import ReadResult
 from store.library import open_store
 from store.session import open_store_session
 from store.snapshot import updating
-from store.state import STATE_TABLE, ReadingState, upsert_documents, write_table
+from store.state import (
+    STATE_TABLE,
+    ReadingState,
+    fold_journal,
+    upsert_documents,
+    write_table,
+)
 from store.storage import (
     AtomicJSONStorage,
     holding,
@@ -310,6 +316,7 @@ def test_three_processes_toggling_one_state_file_lose_no_update(
     path = tmp_path / "articles.state.json"
     reports = _race(path, subprocess_env)
 
+    fold_journal(path)
     docs = list(read_tables(path)[STATE_TABLE].values())
     by_id = {doc["id"]: doc for doc in docs}
     assert len(by_id) == len(docs), "one document per article"
@@ -345,6 +352,7 @@ def test_a_change_by_another_process_is_seen_by_the_next_write(tmp_path: Path) -
     path = tmp_path / "state.json"
     mine = ReadingState(path)
     mine.toggle_star("a")
+    fold_journal(path)
     tables = read_tables(path)
     tables[STATE_TABLE]["99"] = {"id": "elsewhere", "read": True}
     storage.write_atomically(path, orjson.dumps(tables))  # as another process would
@@ -360,6 +368,7 @@ def test_a_file_edited_in_place_is_read_again(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     mine = ReadingState(path)
     mine.toggle_star("a")
+    fold_journal(path)
     raw = path.read_bytes().replace(b'"a"', b'"z"')
     with path.open("r+b") as file:  # same inode, as an editor saving in place would
         file.write(raw)

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from store import storage
+from store.journal import journal_path
 from store.paths import state_path_for
-from store.state import STATE_TABLE, ReadingState
+from store.state import STATE_TABLE, ReadingState, fold_journal
 from store.storage import read_tables
 
 
@@ -52,6 +53,7 @@ def test_changes_to_one_flag_keep_the_other(tmp_path: Path) -> None:
     reloaded = ReadingState(path)
     assert reloaded.is_starred("a")
     assert not reloaded.is_read("a")
+    fold_journal(path)
     docs = list(read_tables(path)[STATE_TABLE].values())
     assert len(docs) == 1, "one document per article"
     assert docs[0]["id"] == "a"
@@ -82,7 +84,8 @@ def test_state_changes_never_write_the_article_store(tmp_store: Path) -> None:
         state.toggle_read(f"a{i}")
     ReadingState(state_path).toggle_star("a0")
 
-    assert state_path.exists()
+    assert journal_path(state_path).exists()
+    assert ReadingState(state_path).is_starred("a1")
     assert tmp_store.read_bytes() == before
     assert tmp_store.stat().st_mtime_ns == before_mtime
 
@@ -126,7 +129,7 @@ def test_write_failure_turns_state_read_only_and_keeps_memory(
     path = tmp_path / "state.json"
     state = ReadingState(path)
     state.toggle_star("a")
-    saved = path.read_bytes()
+    saved = journal_path(path).read_bytes()
 
     def broken_disk(fd: int) -> None:
         raise OSError(errno.EIO, "Input/output error")
@@ -137,7 +140,8 @@ def test_write_failure_turns_state_read_only_and_keeps_memory(
     assert state.writable is False
     assert state.error and "\n" not in state.error
     assert state.is_read("b")
-    assert path.read_bytes() == saved
+    assert journal_path(path).read_bytes() == saved, "the change that failed is not kept"
+    assert not path.exists()
 
 
 # Toggles star and read on ``n`` ids of its own once stdin says "go"; reports its error state.
@@ -192,6 +196,7 @@ def test_two_processes_toggling_concurrently_lose_no_update(
         assert child.returncode == 0, err
         assert out.strip() == "ok"
 
+    fold_journal(path)
     docs = list(read_tables(path)[STATE_TABLE].values())
     ids = [doc["id"] for doc in docs]
     assert len(ids) == len(set(ids)) == 2 * n

@@ -10,10 +10,11 @@ import pytest
 from store import state as state_module
 from store.article import Article
 from store.config import Config
+from store.journal import Position
 from store.library import create_store
 from store.query import parse_query
 from store.session import Session, open_store_session
-from store.state import STATE_TABLE, ReadingState
+from store.state import STATE_TABLE, ReadingState, fold_journal
 from store.storage import read_tables
 from store.undo import Edit, UndoHistory, UndoStep, clean_tag, parse_tag_change
 
@@ -41,16 +42,16 @@ def found(session: Session, text: str) -> list[str]:
     return session.result_ids(session.search(parse_query(text)), parse_query(text))
 
 
-def count_writes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every write of a state-file table, by table name."""
-    writes: list[str] = []
-    real = state_module.write_table
+def count_writes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every append to the reading state's journal, by the number of documents in it."""
+    writes: list[int] = []
+    real = state_module.append
 
-    def counting(path: Path, name: str, change: object) -> None:
-        writes.append(name)
-        real(path, name, change)  # type: ignore[arg-type]
+    def counting(path: Path, position: Position, docs: list[object]) -> Position:
+        writes.append(len(docs))
+        return real(path, position, docs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(state_module, "write_table", counting)
+    monkeypatch.setattr(state_module, "append", counting)
     return writes
 
 
@@ -140,7 +141,8 @@ def test_mark_all_read_is_one_write(session: Session, monkeypatch: pytest.Monkey
     writes = count_writes(monkeypatch)
     ids = found(session, "")
     assert session.mark_all_read(ids) == 9, "one was read already"
-    assert writes == [STATE_TABLE]
+    assert writes == [9], "one append of the nine articles it changed"
+    fold_journal(session.state.path)
     docs = read_tables(session.state.path)[STATE_TABLE].values()
     assert sorted(d["id"] for d in docs if d.get("read")) == sorted(ids)
     assert found(session, "is:unread") == []
@@ -150,7 +152,7 @@ def test_tag_all_is_one_write(session: Session, monkeypatch: pytest.MonkeyPatch)
     writes = count_writes(monkeypatch)
     ids = found(session, "story")
     assert session.edit_tags(ids, parse_tag_change("batch, Later")) == 10
-    assert writes == [STATE_TABLE]
+    assert writes == [10]
     assert all(ReadingState(session.state.path).tags_of(i) == ("batch", "Later") for i in ids)
 
 
