@@ -20,8 +20,9 @@ and are deleted by the next writer (writers hold the store's lock).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -163,29 +164,20 @@ def documents(folder: Path, manifest: Manifest) -> Iterator[tuple[Segment, str, 
             yield segment, key, doc
 
 
-Encoded = tuple[str, bytes]
-"""A document under its key, already JSON."""
-
-
-@dataclass
-class Placed:
-    """Where a commit put each document: segment number -> key -> (offset, length) of the
-    document's JSON in the segment file."""
-
-    offsets: dict[int, dict[str, tuple[int, int]]] = field(default_factory=dict)
+Written = Callable[["Segment", dict[str, tuple[int, int]]], None]
+"""Told of each segment file a commit writes: the segment and, by key, where each of its
+documents' JSON is in the file (offset, length), for reading one without the rest."""
 
 
 @dataclass
 class Commit:
     """What one write changes: documents replaced or removed by (segment number, key), and
-    new documents, which go to the open segment and then to new ones."""
+    new documents, which go to the open segment and then to new ones. ``added`` may be a
+    generator: documents are taken a segment at a time, never all held at once."""
 
     replaced: dict[int, dict[str, bytes]] = field(default_factory=dict)
     removed: dict[int, set[str]] = field(default_factory=dict)
-    added: list[bytes] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.replaced or self.removed or self.added)
+    added: Iterable[bytes] = ()
 
 
 def create(folder: Path, schema_version: int) -> Manifest:
@@ -199,45 +191,77 @@ def create(folder: Path, schema_version: int) -> Manifest:
     return manifest
 
 
-def commit(folder: Path, manifest: Manifest, change: Commit) -> tuple[Manifest, Placed]:
-    """Write ``change`` and switch the manifest to it; the new manifest and where each
-    written document is. Call holding the store's lock, with the manifest read under it."""
-    placed = Placed()
-    segments = {segment.number: segment for segment in manifest.segments}
-    next_file = manifest.next_file
+def commit(folder: Path, manifest: Manifest, change: Commit, written: Written) -> Manifest:
+    """Write ``change`` and switch the manifest to it; the new manifest. ``written`` hears
+    of each segment file as it is written. Call holding the store's lock, with the manifest
+    read under it; on any failure the files written are removed and the store is as it was."""
+    writer = _SegmentWriter(folder, manifest, written)
+    added = iter(change.added)
+    first = next(added, None)
+    if first is not None:
+        added = itertools.chain([first], added)
+    open_segment = manifest.open_segment() if first is not None else None
     touched = set(change.replaced) | set(change.removed)
-    added = list(change.added)
-    open_segment = manifest.open_segment()
-    if added and open_segment is not None:
-        touched.add(open_segment.number)
-    written: list[Segment] = []
     try:
-        for number in sorted(touched):
-            old = segments[number]
-            extra = added if open_segment is not None and number == open_segment.number else []
-            table = _changed_table(folder, old, change, number)
-            segment, left = _write_segment(folder, number, next_file, table, extra, placed)
-            next_file += 1
-            added = left if extra else added
-            segments[number] = segment
-            written.append(segment)
-        number = max(segments, default=0) + 1
-        while added:
-            segment, added = _write_segment(folder, number, next_file, {}, added, placed)
-            next_file += 1
-            segments[number] = segment
-            written.append(segment)
-            number += 1
-        kept = [s for _, s in sorted(segments.items()) if s.count]
-        new = replace(manifest, segments=kept, next_file=next_file)
+        for number in sorted(touched | _numbers(open_segment)):
+            table = _changed_table(folder, writer.segments[number], change, number)
+            take = added if open_segment is not None and number == open_segment.number else None
+            writer.write(number, table, take)
+        while (first := next(added, None)) is not None:
+            writer.write(writer.last + 1, {}, itertools.chain([first], added))
+        new = replace(
+            manifest,
+            segments=[s for _, s in sorted(writer.segments.items()) if s.count],
+            next_file=writer.next_file,
+        )
         write_or_explain(folder / MANIFEST, new.to_bytes())
     except BaseException:
-        for segment in written:
-            with contextlib.suppress(OSError):
-                segment_path(folder, segment).unlink()
+        writer.remove_written()
         raise
     sweep(folder, new)
-    return new, placed
+    return new
+
+
+def _numbers(segment: Segment | None) -> set[int]:
+    return set() if segment is None else {segment.number}
+
+
+class _SegmentWriter:
+    """Writes the segment files of one commit under fresh names, remembering them."""
+
+    def __init__(self, folder: Path, manifest: Manifest, written: Written) -> None:
+        self.folder = folder
+        self.segments = {segment.number: segment for segment in manifest.segments}
+        self.next_file = manifest.next_file
+        self.last = max(self.segments, default=0)
+        self.files: list[Path] = []
+        self._written = written
+
+    def write(self, number: int, table: dict[str, bytes], added: Iterator[bytes] | None) -> None:
+        """Write segment ``number``: ``table``, then as many of ``added`` as fit."""
+        keys = [int(key) for key in table if key.isdigit()]
+        next_key = max(keys, default=0) + 1
+        size = sum(len(doc) for doc in table.values())
+        while added is not None and len(table) < SEGMENT_ARTICLES and size < SEGMENT_BYTES:
+            doc = next(added, None)
+            if doc is None:
+                break
+            table[str(next_key)] = doc
+            next_key, size = next_key + 1, size + len(doc)
+        name = f"{number:06d}-{self.next_file:06d}.json"
+        path = self.folder / SEGMENTS / name
+        parts, offsets = _segment_parts(table.items())
+        self.files.append(path)
+        write_or_explain(path, parts)
+        self.next_file += 1
+        self.last = max(self.last, number)
+        segment = self.segments[number] = Segment(number, name, len(table), path.stat().st_size)
+        self._written(segment, offsets)
+
+    def remove_written(self) -> None:
+        for path in self.files:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 def _changed_table(folder: Path, old: Segment, change: Commit, number: int) -> dict[str, bytes]:
@@ -249,35 +273,9 @@ def _changed_table(folder: Path, old: Segment, change: Commit, number: int) -> d
     return table
 
 
-def _write_segment(
-    folder: Path,
-    number: int,
-    file_number: int,
-    table: Mapping[str, bytes],
-    added: list[bytes],
-    placed: Placed,
-) -> tuple[Segment, list[bytes]]:
-    """Write a segment file of ``table`` and as many of ``added`` as fit; the segment and
-    the documents that did not fit."""
-    keys = [int(key) for key in table if key.isdigit()]
-    next_key = max(keys, default=0) + 1
-    room = max(0, SEGMENT_ARTICLES - len(table))
-    size = sum(len(doc) for doc in table.values())
-    fitting = 0
-    while fitting < len(added) and fitting < room and size < SEGMENT_BYTES:
-        size += len(added[fitting])
-        fitting += 1
-    items: list[Encoded] = list(table.items())
-    items += [(str(next_key + n), doc) for n, doc in enumerate(added[:fitting])]
-    name = f"{number:06d}-{file_number:06d}.json"
-    parts, offsets = _segment_parts(items)
-    path = folder / SEGMENTS / name
-    write_or_explain(path, parts)
-    placed.offsets[number] = offsets
-    return Segment(number, name, len(items), path.stat().st_size), added[fitting:]
-
-
-def _segment_parts(items: Iterable[Encoded]) -> tuple[list[bytes], dict[str, tuple[int, int]]]:
+def _segment_parts(
+    items: Iterable[tuple[str, bytes]],
+) -> tuple[list[bytes], dict[str, tuple[int, int]]]:
     """The JSON of a segment file in parts, and each document's offset and length in it."""
     head = b'{"' + ARTICLES.encode() + b'":{'
     parts, offsets, at = [head], {}, len(head)

@@ -14,7 +14,17 @@ from tinydb import TinyDB
 
 from store import segments
 from store.errors import StoreError
-from store.segments import Commit, commit, create, read_document, read_manifest, read_segment
+from store.segments import Commit, Segment, create, read_document, read_manifest, read_segment
+
+
+def commit(folder: Path, manifest, change: Commit):
+    """A commit, with where it put each document: segment number -> key -> place."""
+    placed: dict[int, dict[str, tuple[int, int]]] = {}
+
+    def written(segment: Segment, offsets: dict[str, tuple[int, int]]) -> None:
+        placed[segment.number] = offsets
+
+    return segments.commit(folder, manifest, change, written), placed
 
 
 def doc(n: int) -> bytes:
@@ -48,7 +58,7 @@ def test_a_change_rewrites_only_its_segment(tmp_path, monkeypatch) -> None:
     after = {s.number: s.file for s in manifest.segments}
     assert after[1] != before[1] and after[2] == before[2] and after[3] == before[3]
     assert read_segment(tmp_path, manifest.segments[0])["4"]["title"] == "Changed"
-    offset, length = placed.offsets[1]["4"]
+    offset, length = placed[1]["4"]
     assert read_document(tmp_path, manifest.segments[0], offset, length)["title"] == "Changed"
 
 
@@ -66,7 +76,7 @@ def test_offsets_point_at_each_document(tmp_path) -> None:
     manifest = create(tmp_path, 1)
     manifest, placed = commit(tmp_path, manifest, Commit(added=[doc(n) for n in range(5)]))
     segment = manifest.segments[0]
-    for key, (offset, length) in placed.offsets[segment.number].items():
+    for key, (offset, length) in placed[segment.number].items():
         assert read_document(tmp_path, segment, offset, length)["id"] == f"a{int(key) - 1}"
     assert read_document(tmp_path, segment, 1, 10) is None, "not a document there"
 
@@ -130,7 +140,7 @@ while True:
     if first:
         kept = segments.read_segment(folder, first)["1"]
         replaced = {first.number: {"1": orjson.dumps(dict(kept, n=i))}}
-    commit(folder, manifest, Commit(replaced=replaced, added=added))
+    commit(folder, manifest, Commit(replaced=replaced, added=added), lambda s, o: None)
     print(f"ack {run}-{i}", flush=True)
     i += 1
 """
@@ -170,3 +180,23 @@ def test_kill_9_mid_commit_leaves_the_store_as_before_or_after(
     segments.sweep(tmp_path, read_manifest(tmp_path))
     names = {p.name for p in (tmp_path / "segments").iterdir()}
     assert names == {s.file for s in read_manifest(tmp_path).segments}
+
+
+def test_new_documents_are_taken_a_segment_at_a_time(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(segments, "SEGMENT_ARTICLES", 10)
+    taken: list[int] = []
+    seen_when_written: list[int] = []
+
+    def incoming():
+        for n in range(35):
+            taken.append(n)
+            yield doc(n)
+
+    def written(segment: Segment, offsets: dict[str, tuple[int, int]]) -> None:
+        seen_when_written.append(len(taken))
+
+    manifest = segments.commit(tmp_path, create(tmp_path, 1), Commit(added=incoming()), written)
+
+    assert [s.count for s in manifest.segments] == [10, 10, 10, 5]
+    # a segment is written once it is full: at most one document past it has been taken
+    assert all(n <= 10 * (k + 1) + 1 for k, n in enumerate(seen_when_written))
