@@ -25,6 +25,7 @@ import platformdirs
 from store.article import ENTITY_KINDS
 from store.paths import APP_NAME
 from store.sanitize import clean_line
+from store.storage import open_regular
 
 CONFIG_ENV = "NEWSDESK_CONFIG"
 CONFIG_FILE = "config.toml"
@@ -138,7 +139,8 @@ def read_config(path: Path | None = None) -> ConfigReport:
     """The settings at ``path`` (default: ``config_path()``) with every problem; never raises."""
     path = path or config_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        with open_regular(path) as file:
+            text = file.read().decode("utf-8")
     except FileNotFoundError:
         return ConfigReport(Config(), path, found=False)
     except UnicodeDecodeError:

@@ -17,7 +17,7 @@ Spans never start with "the" and never end with a possessive.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from store import gazetteers
@@ -54,6 +54,7 @@ from store.entity_words import (
     TITLE_HEADS,
     TITLES,
 )
+from store.links import UrlSpan, find_urls
 
 _JOINERS = NAME_PARTICLES | {"of", "&", "and"}
 _POSSESSIVE_ENDS = frozenset("'\u2019s")
@@ -88,15 +89,37 @@ class _Part:
 
 
 def extract_entities(text: str) -> list[Entity]:
-    """Entities of ``text`` as non-overlapping spans, sorted by position."""
+    """Entities of ``text`` as non-overlapping spans, sorted by position; none inside a
+    URL ("https://example.com/2024/03/05/Berlin" holds no date and no place)."""
     found: list[Entity] = []
     taken = bytearray(len(text))
+    for url in find_urls(text) if _may_hold_urls(text) else ():
+        taken[url.start : url.end] = b"\x01" * (url.end - url.start)
     for entity in _patterned(text):
         if not any(taken[entity.start : entity.end]):
             found.append(entity)
             taken[entity.start : entity.end] = b"\x01" * (entity.end - entity.start)
     found.extend(_named(text, taken))
     return sorted(found, key=lambda entity: entity.start)
+
+
+def _may_hold_urls(text: str) -> bool:
+    """Whether ``text`` may hold a URL ``find_urls`` finds (a quick test, most has none)."""
+    return "://" in text or "mailto:" in text.lower()
+
+
+def outside_urls(entities: Sequence[Entity], urls: Sequence[UrlSpan]) -> tuple[Entity, ...]:
+    """``entities`` (sorted, as extracted) without those that overlap one of ``urls``
+    (sorted): for entities stored before extraction left URLs alone."""
+    kept: list[Entity] = []
+    remaining = iter(urls)
+    url = next(remaining, None)
+    for entity in entities:
+        while url is not None and url.end <= entity.start:
+            url = next(remaining, None)
+        if url is None or entity.end <= url.start:
+            kept.append(entity)
+    return tuple(kept)
 
 
 def with_entities(article: Article) -> Article:

@@ -30,14 +30,17 @@ class Facet:
 
 def canonical_names(entities: Sequence[Entity]) -> dict[int, str]:
     """For each entity (by index), the fullest name the article uses for the same thing."""
-    full_names = [e.text for e in entities if e.kind == "person" and " " in e.text]
+    by_surname: dict[str, set[str]] = {}
+    for entity in entities:
+        if entity.kind == "person" and " " in entity.text:
+            by_surname.setdefault(entity.text.split()[-1], set()).add(entity.text)
     names: dict[int, str] = {}
     for index, entity in enumerate(entities):
         names[index] = entity.text
         if entity.kind == "person" and " " not in entity.text:
-            longer = [n for n in full_names if n.split()[-1] == entity.text]
-            if len(set(longer)) == 1:
-                names[index] = longer[0]
+            longer = by_surname.get(entity.text, ())
+            if len(longer) == 1:
+                names[index] = next(iter(longer))
     return names
 
 

@@ -11,3 +11,8 @@ class LockTimeout(StoreError):
 
 class IndexBusy(StoreError):
     """Another process is writing the search index (an import, say): try again shortly."""
+
+
+class IndexDamaged(StoreError):
+    """The search index file was found damaged and has been started afresh: it holds
+    nothing until it is caught up with the store."""

@@ -3,7 +3,9 @@
 JSON and JSON Lines hold the stored documents as they are (the store's schema, entities
 included), so ``newsdesk import`` of an export gives back the same articles. Markdown is for
 people: the article text is escaped where it would otherwise turn into structure (a body
-line starting with ``#`` is not a heading, ``<b>`` is not HTML). OPML lists the
+line starting with ``#`` is not a heading, ``<b>`` is not HTML), except for its links: a
+``[text](url)`` link (as HTML links are read) stays a link and a bare URL becomes an
+autolink ``<url>``, when the URL is one that may leave the app. OPML lists the
 subscriptions the articles came from: a feed counts when its title is an article's source,
 or its host is the host of an article's link; articles imported from files have none.
 """
@@ -24,7 +26,7 @@ import orjson
 from store.article import Article, article_from_document
 from store.errors import StoreError
 from store.ingest.subscriptions import Feed, export_opml
-from store.links import UnsafeLink, safe_url
+from store.links import HYPERLINK_SCHEMES, UnsafeLink, UrlSpan, find_urls, safe_url
 from store.sanitize import clean_line, clean_text
 
 FORMATS = ("md", "json", "jsonl", "opml")
@@ -71,10 +73,11 @@ def _article_markdown(article: Article, level: int) -> str:
     return "\n".join(lines)
 
 
-def _markdown_url(url: str) -> str:
-    """A link target that cannot end the ``(...)`` early; none for other schemes."""
+def _markdown_url(url: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
+    """A link target that cannot end the ``(...)`` or ``<...>`` early; none for other
+    schemes."""
     try:
-        target = safe_url(clean_line(url))
+        target = safe_url(clean_line(url), schemes)
     except UnsafeLink:
         return ""
     return target.replace("(", "%28").replace(")", "%29")
@@ -87,12 +90,35 @@ def escape_inline(text: str) -> str:
 
 def escape_paragraph(paragraph: str) -> str:
     """A paragraph of article text, each line kept from starting a heading, quote, list,
-    table, rule or code fence."""
+    table, rule or code fence; its links stay links."""
     lines = []
     for line in paragraph.split("\n"):
-        line = escape_inline(line.rstrip())
+        line = _with_links(line.rstrip())
         lines.append(_LINE_START.sub(_escape_start, line, count=1))
     return "  \n".join(lines)
+
+
+def _with_links(line: str) -> str:
+    """``line`` escaped, but for its links, written as Markdown links or autolinks."""
+    parts, done = [], 0
+    for span in find_urls(line):
+        start, end = span.link or (span.start, span.end)
+        link = _markdown_link(span)
+        if start < done or not link:
+            continue
+        parts += [escape_inline(line[done:start]), link]
+        done = end
+    parts.append(escape_inline(line[done:]))
+    return "".join(parts)
+
+
+def _markdown_link(span: UrlSpan) -> str:
+    target = _markdown_url(span.url, HYPERLINK_SCHEMES)
+    if not target:
+        return ""
+    if span.label is None:
+        return f"<{target}>"
+    return f"[{escape_inline(span.label.strip() or target)}]({target})"
 
 
 def _escape_start(match: re.Match[str]) -> str:

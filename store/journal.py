@@ -92,7 +92,7 @@ def append(path: Path, position: Position, docs: Iterable[Mapping[str, Any]]) ->
     state file's lock, after reading up to the end."""
     payload = b"".join(orjson.dumps(doc) + b"\n" for doc in docs)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
+        fd = open_for_writing(path)
     except OSError as exc:
         raise StoreError(f"{path}: cannot write: {describe(exc)}") from None
     try:
@@ -111,6 +111,11 @@ def append(path: Path, position: Position, docs: Iterable[Mapping[str, Any]]) ->
     finally:
         os.close(fd)
     return Position(inode, offset + len(payload))
+
+
+def open_for_writing(path: Path) -> int:
+    """A descriptor to write the journal through, creating it."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
 
 
 def needs_folding(journal: Path, snapshot: Path) -> bool:

@@ -13,7 +13,7 @@ from store.article import SCHEMA_VERSION, Article, InvalidDocument, article_from
 from store.errors import StoreError
 from store.ingest.result import Reject
 from store.seed import read_seed_file
-from store.storage import AtomicJSONStorage, holding, lock_for, read_tables
+from store.storage import AtomicJSONStorage, holding, lock_for, open_regular, read_tables
 
 ARTICLES = "articles"
 META = "meta"
@@ -60,7 +60,7 @@ def stream_articles(path: Path) -> Iterator[tuple[str, Any]]:
     import ijson  # type: ignore[import-untyped]
 
     try:
-        with path.open("rb") as file:
+        with open_regular(path) as file:
             yield from ijson.kvitems(file, ARTICLES, use_float=True)
     except ijson.JSONError as exc:
         raise StoreError(f"{path}: not valid JSON ({exc})") from None

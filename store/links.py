@@ -1,20 +1,26 @@
 """The links of an article: found in its text and fields, and made safe to hand on.
 
 Article text is untrusted, and a link leaves the app: as an argument of a browser command,
-inside an OSC 8 escape sequence, or on the clipboard. So a link is only passed on in a
-normal form: a known scheme (http/https to open; mailto too as a hyperlink), no whitespace
-or control characters anywhere (the text they would need to break out of a sequence or an
-argument), and characters that have no business in a URL percent-encoded.
+inside an OSC 8 escape sequence, on the clipboard, or in an export. So a link is only passed
+on in a normal form: a known scheme (http/https to open; mailto too as a hyperlink), no
+control characters anywhere (refused: the text they would need to break out of a sequence or
+an argument), and spaces and other characters that have no business in a URL
+percent-encoded (``%`` escapes already in it are kept).
+
+A link in text is either a bare URL (it ends at the first space) or written
+``[text](target)``, as HTML links are when an article is read; such a target may hold
+spaces, since the parentheses delimit it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from store.article import Article
 from store.sanitize import clean_line, clean_text
@@ -25,6 +31,12 @@ HYPERLINK_SCHEMES = (*OPEN_SCHEMES, "mailto")
 """Links that may become OSC 8 hyperlinks in the detail pane."""
 
 _URL = re.compile(r"(?:https?://|mailto:)[^\s<>\"'`{}|\\^\x00-\x1f\x7f-\x9f]+", re.IGNORECASE)
+_SCHEME = r"(?:https?://|mailto:)"
+_LABELLED = re.compile(
+    r"\[(?P<label>[^\[\]\n]*)\]\( *(?P<url>" + _SCHEME + r"(?:[^()\s]|[ ]|\([^()\s]*\))*?) *\)",
+    re.IGNORECASE,
+)
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _TRAILING = ".,;:!?*'\""
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 # RFC 3986 reserved and unreserved characters plus "%", minus the quote "'": everything else
@@ -48,22 +60,37 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class UrlSpan:
-    """A URL found in a text, as a character span of it."""
+    """A URL found in a text, as a character span of it. For a link written
+    ``[label](url)``, ``label`` is its text and ``link`` the span of the whole link."""
 
     start: int
     end: int
     url: str
+    label: str | None = None
+    link: tuple[int, int] | None = None
 
 
 def find_urls(text: str) -> list[UrlSpan]:
-    """The http(s) and mailto URLs in ``text``, without the punctuation that ends a
-    sentence, and without a closing parenthesis the URL did not open."""
-    found = []
+    """The http(s) and mailto URLs in ``text``, in order: the targets of ``[text](url)``
+    links whole, and bare URLs without the punctuation that ends a sentence or a closing
+    parenthesis the URL did not open."""
+    matches = list(_LABELLED.finditer(text))
+    found = [span for span in map(_labelled, matches) if _has_target(span.url)]
+    links = iter([match.span() for match in matches] + [(len(text), len(text))])
+    start, end = next(links)
     for match in _URL.finditer(text):
-        url = _trim(match.group())
+        while end <= match.start():
+            start, end = next(links)
+        if start <= match.start():
+            continue  # in a labelled link, whose target is found already
+        url = _trim(match.group()[: start - match.start()])
         if _has_target(url):
             found.append(UrlSpan(match.start(), match.start() + len(url), url))
-    return found
+    return sorted(found, key=lambda span: span.start)
+
+
+def _labelled(match: re.Match[str]) -> UrlSpan:
+    return UrlSpan(match.start("url"), match.end("url"), match["url"], match["label"], match.span())
 
 
 def _trim(url: str) -> str:
@@ -92,10 +119,47 @@ def article_links(article: Article) -> list[Link]:
     for where, text in _other_texts(article):
         candidates += [Link(span.url, where) for span in find_urls(clean_text(text))]
     for link in candidates:
+        link = Link(_shown(link.url), link.where)
         key = link.url.rstrip("/")
         if link.url and key not in found:
             found[key] = link
     return list(found.values())
+
+
+def _shown(url: str) -> str:
+    """``url`` as it would be passed on, or as it is when it cannot be (using it then says
+    why)."""
+    try:
+        return normal_url(url)
+    except UnsafeLink:
+        return url
+
+
+_NON_ASCII_ESCAPES = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")
+
+
+def readable_url(url: str) -> str:
+    """A URL as a reader reads it: the characters of other scripts that ``normal_url``
+    escaped shown as themselves, the host in its own script. For showing only: what is
+    opened, copied or linked stays ``normal_url``'s."""
+    shown = _NON_ASCII_ESCAPES.sub(_unescaped, url)
+    try:
+        host = urlsplit(shown).hostname or ""
+    except ValueError:
+        return shown
+    if "xn--" in host:
+        with contextlib.suppress(UnicodeError):
+            shown = shown.replace(host, host.encode("ascii").decode("idna"), 1)
+    return shown
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    """Escapes of UTF-8 decoded, when they are UTF-8 and decode to printable text."""
+    try:
+        text = unquote(match[0], errors="strict")
+    except UnicodeDecodeError:
+        return match[0]
+    return text if text.isprintable() and not any(c.isspace() for c in text) else match[0]
 
 
 def _other_texts(article: Article) -> Iterator[tuple[str, str]]:
@@ -120,21 +184,36 @@ def _strings(value: Any, depth: int) -> Iterator[str]:
 
 def safe_url(url: str, schemes: tuple[str, ...] = OPEN_SCHEMES) -> str:
     """``url`` in the form that may leave the app, or ``UnsafeLink`` saying why not."""
-    if not url:
-        raise UnsafeLink("no link")
-    if any(_is_space_or_control(char) for char in url):
-        raise UnsafeLink("the link holds spaces or control characters")
+    url = normal_url(url)
     scheme = url.partition(":")[0].lower()
     if scheme not in schemes or scheme == url:
         shown = scheme if scheme != url and scheme.isalnum() else "this kind of"
         raise UnsafeLink(f"{shown} links are not allowed (only {'/'.join(schemes)})")
-    if scheme == "mailto":
-        return "mailto:" + quote(url.partition(":")[2], safe=_SAFE)
-    return _normal_web_url(url)
+    return url
 
 
-def _is_space_or_control(char: str) -> bool:
-    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Zs")
+def normal_url(url: str) -> str:
+    """``url`` with spaces and characters that have no business in a URL percent-encoded
+    (of any scheme; web hosts in ASCII), or ``UnsafeLink`` when it cannot be made valid."""
+    url = url.strip(" ")
+    if not url:
+        raise UnsafeLink("no link")
+    if any(_is_control(char) for char in url):
+        raise UnsafeLink("the link holds control characters")
+    scheme, colon, rest = url.partition(":")
+    if scheme.lower() in OPEN_SCHEMES and colon:
+        return _normal_web_url(url)
+    return scheme + colon + _quoted(rest)
+
+
+def _is_control(char: str) -> bool:
+    """Characters that are refused, not encoded: controls (tabs and newlines too), format
+    characters such as bidirectional overrides, and line or paragraph separators."""
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
+
+
+def _quoted(part: str) -> str:
+    return quote(_LONE_PERCENT.sub("%25", part), safe=_SAFE)
 
 
 def _normal_web_url(url: str) -> str:
@@ -146,13 +225,15 @@ def _normal_web_url(url: str) -> str:
     if not host:
         raise UnsafeLink("the link names no host")
     netloc = parts.netloc
+    if any(char.isspace() for char in netloc):
+        raise UnsafeLink("the link's host name holds spaces")
     if not netloc.isascii():
         try:
             netloc = netloc.replace(host, host.encode("idna").decode("ascii"))
         except UnicodeError:
             raise UnsafeLink("the link's host name is malformed") from None
-    path, query, fragment = (quote(part, safe=_SAFE) for part in parts[2:])
-    return urlunsplit((parts.scheme.lower(), quote(netloc, safe=_SAFE), path, query, fragment))
+    path, query, fragment = (_quoted(part) for part in parts[2:])
+    return urlunsplit((parts.scheme.lower(), _quoted(netloc), path, query, fragment))
 
 
 def hyperlink_target(url: str) -> str | None:

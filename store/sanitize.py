@@ -4,7 +4,8 @@ Removes ANSI/VT escape sequences (CSI, OSC, DCS, SOS, PM, APC and two-byte ESC f
 their 7-bit and 8-bit spellings), every other C0 and C1 control character except newline and
 tab, and Unicode bidirectional overrides that can make text display differently from what it
 is. Newlines and tabs survive; tabs become spaces so cell widths stay predictable, and the
-Unicode line and paragraph separators (U+2028, U+2029) become newlines.
+Unicode line and paragraph separators (U+2028, U+2029) become newlines. The invisible
+characters that are part of what text says (``JOINERS``) are kept.
 """
 
 from __future__ import annotations
@@ -24,6 +25,17 @@ _ASCII_UNSAFE = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
 _FIRST_UNSAFE = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]"
 )
+
+
+JOINERS = re.compile(r"[\u200c\u200d\ufe00-\ufe0f\U000e0020-\U000e007f\U000e0100-\U000e01ef]")
+"""Invisible characters that belong inside text, never stripped: the zero-width joiner and
+non-joiner (emoji sequences such as 👩‍💻, words in Persian or Hindi), variation selectors
+(the U+FE0F of 🏳️‍🌈) and the tag characters of subdivision flags (🏴󠁧󠁢󠁳󠁣󠁴󠁿)."""
+
+
+def is_joiner(char: str) -> bool:
+    """Whether ``char`` is one of the ``JOINERS``: typed, it is text to keep."""
+    return JOINERS.fullmatch(char) is not None
 
 
 def clean_text(text: str) -> str:

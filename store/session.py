@@ -8,7 +8,6 @@ from its index straight away and is caught up in the background (``needs_catch_u
 from __future__ import annotations
 
 import re
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from store.article import Article
 from store.config import Config, load_config
 from store.entities import with_entities
-from store.errors import StoreError
+from store.errors import IndexDamaged, StoreError
 from store.index import SearchIndex
 from store.index.rows import ResultRows
 from store.index.schema import index_path_for, remove_index_files
@@ -29,7 +28,8 @@ from store.query import Query, QueryError, parse_query
 from store.query.nodes import And, Everything, Flag, Node
 from store.saved import SavedSearches
 from store.state import ReadingState
-from store.undo import Edit, TagChange, UndoHistory, UndoStep
+from store.storage import check_regular, open_regular
+from store.undo import Edit, TagChange, UndoHistory, UndoStep, tag_key
 
 SNIFF_BYTES = 64 * 1024
 CATCH_UP_AT_ONCE_BYTES = STREAM_ABOVE_BYTES
@@ -81,14 +81,15 @@ class Session:
         return self.index.count()
 
     def counts(self, text: str) -> tuple[int, int]:
-        """(unread, all) articles a saved query matches now; (0, 0) if it no longer parses."""
+        """(unread, all) articles a saved query matches now; (0, 0) if it no longer parses
+        or cannot be run."""
         try:
             query = parse_query(text)
-        except QueryError:
+            unread = Query(_both(query.root, Flag("unread")), "date")
+            matched = Query(query.root, "date")  # counting needs no ranking
+            return len(self.index.search(unread)), len(self.index.search(matched))
+        except (QueryError, StoreError):
             return 0, 0
-        unread = Query(_both(query.root, Flag("unread")), "date")
-        matched = Query(query.root, "date")  # counting needs no ranking
-        return len(self.index.search(unread)), len(self.index.search(matched))
 
     def article(self, article_id: str) -> Article | None:
         rowid = self.index.rowid_of(article_id)
@@ -153,6 +154,15 @@ class Session:
             self._many_changed(step.edits)
         return step
 
+    def known_tags(self) -> list[tuple[str, int]]:
+        """Every tag in use, as ``tag:`` finds them (the articles' own and the reader's),
+        with how many articles have it, most used first; spelled as the reader does."""
+        mine = {tag_key(name): name for name, _ in self.state.known_tags()}
+        return [
+            (mine.get(key) or spelled or key, count)
+            for key, spelled, count in self.index.tags_in_use()
+        ]
+
     def unread_among(self, rows: ResultRows) -> int:
         return self.index.unread_among(rows.rowids)
 
@@ -173,7 +183,9 @@ class Session:
         )
 
     def reload_flags(self) -> None:
-        """After a catch-up (row ids of changed articles move) or a state change elsewhere."""
+        """After a catch-up (row ids of changed articles move, the index file may have been
+        rebuilt by another connection) or a state change elsewhere."""
+        self.index.follow()
         self.index.set_flags(self.state.flags(), replace=True)
         self.index.set_reader_tags(self.state.reader_tags(), replace=True)
 
@@ -183,6 +195,23 @@ class Session:
         self.rejects = report.rejects
         self.needs_catch_up = False
         self.reload_flags()
+
+    def skipped(self) -> str | None:
+        """One line on the store's documents left out (invalid, or a duplicate id), or
+        ``None`` when there are none."""
+        return describe_skipped(self.store_path, self.rejects)
+
+
+def describe_skipped(store_path: Path, rejects: list[Reject]) -> str | None:
+    """``skipped 3 documents of S.json (2 invalid, 1 duplicate id)``, or ``None``."""
+    if not rejects:
+        return None
+    kinds = {"invalid": 0, "duplicate id": 0}
+    for reject in rejects:
+        kinds[reject.kind] = kinds.get(reject.kind, 0) + 1
+    parts = ", ".join(f"{count} {kind}" for kind, count in kinds.items() if count)
+    noun = "document" if len(rejects) == 1 else "documents"
+    return f"skipped {len(rejects)} {noun} of {store_path} ({parts})"
 
 
 def _describe(change: TagChange) -> str:
@@ -227,20 +256,34 @@ def open_store_session(path: Path, state_path: Path | None = None) -> Session:
     session = Session(
         path, SearchIndex.open(path), ReadingState(state_path), SavedSearches(state_path)
     )
+    try:
+        _bring_in_step(session, size, fresh)
+    except IndexDamaged:  # started afresh: it holds nothing now
+        _bring_in_step(session, size, fresh)
+    return session
+
+
+def _bring_in_step(session: Session, size: int, fresh: bool) -> None:
+    """Catch a small store up now; a large one is left for the background (``needs_catch_up``),
+    the documents its index left out last time reported meanwhile."""
+    path = session.store_path
     if session.index.in_step(path):
+        session.rejects = session.index.rejects(str(path))
         session.reload_flags()
     elif size <= CATCH_UP_AT_ONCE_BYTES:
         _catch_up_or_refuse(session, fresh)
     else:
         session.needs_catch_up = True
+        session.rejects = session.index.rejects(str(path))
         session.reload_flags()
-    return session
 
 
 def _catch_up_or_refuse(session: Session, fresh: bool) -> None:
     """Catch up now; a store refused leaves nothing new beside it."""
     try:
         session.catch_up()
+    except IndexDamaged:
+        raise
     except StoreError:
         session.index.close()
         if fresh:
@@ -250,14 +293,7 @@ def _catch_up_or_refuse(session: Session, fresh: bool) -> None:
 
 def _store_size(path: Path) -> int:
     """The store file's size, refusing what cannot be a store without reading it all."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise StoreError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot read ({exc.strerror})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise StoreError(f"{path}: is a folder, not a store file")
+    info = check_regular(path)
     if info.st_size > CATCH_UP_AT_ONCE_BYTES:
         _sniff(path, info.st_size)
     return info.st_size
@@ -266,7 +302,7 @@ def _store_size(path: Path) -> int:
 def _sniff(path: Path, size: int) -> None:
     """A large store is read in the background; refuse one that is plainly not a store, or
     one a newer newsdesk wrote (its ``meta`` table comes first), now."""
-    with path.open("rb") as file:
+    with open_regular(path) as file:
         head = file.read(SNIFF_BYTES)
         file.seek(max(0, size - 64))
         tail = file.read().rstrip()

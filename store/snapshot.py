@@ -24,6 +24,7 @@ from store.storage import (
     dump_tables,
     holding,
     lock_for,
+    open_regular_fd,
     parse_tables,
     remove_leftovers,
     write_or_explain,
@@ -173,7 +174,7 @@ def _current(path: Path, key: str) -> Snapshot:
 
 def _read_snapshot(path: Path) -> Snapshot:
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = open_regular_fd(path)
     except OSError as exc:
         raise StoreError(f"{path}: cannot read ({exc.strerror})") from None
     try:

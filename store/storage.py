@@ -20,7 +20,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 from filelock import FileLock, Timeout
@@ -73,8 +73,12 @@ def holding(lock: FileLock) -> Iterator[None]:
     folder), into a one-line store error.
 
     The file lock is shared by the threads of a process (that is what lets holds nest), so
-    a thread lock is taken first: a background worker and the UI never write at once."""
+    a thread lock is taken first: a background worker and the UI never write at once.
+
+    A hold that created the lock file and ends in a ``StoreError`` (a store refused, a
+    write that failed) removes it again: what is refused gains nothing beside it."""
     with _THREAD_LOCKS.setdefault(lock.lock_file, threading.RLock()):
+        created = not os.path.lexists(lock.lock_file)
         try:
             lock.acquire()
         except Timeout as exc:
@@ -83,14 +87,74 @@ def holding(lock: FileLock) -> Iterator[None]:
             raise StoreError(f"{lock.lock_file}: cannot lock: {describe(exc)}") from None
         try:
             yield
+        except StoreError:
+            if created and lock.lock_counter == 1:  # the outermost hold: still ours to remove
+                with contextlib.suppress(OSError):
+                    os.unlink(lock.lock_file)
+            raise
         finally:
             lock.release()
+
+
+class NotRegularFile(OSError):
+    """A FIFO, socket or device where a file was expected: reading one could wait forever
+    or never end."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(errno.EINVAL, "not a regular file", str(path))
+
+
+def open_regular_fd(path: Path | str) -> int:
+    """A descriptor of ``path`` opened for reading, refusing (``NotRegularFile``,
+    ``IsADirectoryError``) what is not a regular file without waiting on it: a FIFO is
+    opened without blocking and looked at before anything is read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a socket
+            raise NotRegularFile(path) from None
+        raise
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(path)
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def open_regular(path: Path | str) -> BinaryIO:
+    """``path`` opened for reading in binary, as ``open_regular_fd`` allows."""
+    return os.fdopen(open_regular_fd(path), "rb")
+
+
+def check_regular(path: Path) -> os.stat_result:
+    """The status of a store file, refusing in one line a missing one, a folder, or one
+    that is not a regular file (``--db`` naming a FIFO or ``/dev/null``)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise StoreError(f"{path}: is a folder, not a store file")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"{path}: not a regular file, not a store file")
+    return info
 
 
 def read_tables(path: Path) -> Tables:
     """Parse a TinyDB JSON file, raising ``StoreError`` with a readable reason."""
     try:
-        raw = path.read_bytes()
+        with open_regular(path) as file:
+            raw = file.read()
+    except NotRegularFile:
+        raise StoreError(f"{path}: not a regular file, not a store file") from None
     except FileNotFoundError:
         raise StoreError(f"{path}: no such file") from None
     except IsADirectoryError:

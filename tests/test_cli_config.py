@@ -104,6 +104,34 @@ def test_keys_marks_remaps_and_reports_bad_ones(config_file: Path, capsys) -> No
     assert "'nope.id'" in err and len(err.splitlines()) == 1
 
 
+_UNUSABLE_REMAPS = (
+    '[keys]\n"main.unread_only" = "esc"\n"main.export" = "space"\n'
+    '"main.toggle_star" = "m"\n"main.saved_searches" = "m"\n"main.fetch" = "f5"\n'
+)
+
+
+@pytest.mark.parametrize("action", ["keys", "show"])
+def test_remaps_a_key_cannot_take_are_one_line_each_and_left_out(
+    config_file: Path, capsys, action: str
+) -> None:
+    config_file.parent.mkdir()
+    config_file.write_text(_UNUSABLE_REMAPS, encoding="utf-8")
+    assert main(["config", action]) == 1
+    out, err = capsys.readouterr()
+    lines = err.splitlines()
+    assert len(lines) == 4
+    assert "keys.main.unread_only: 'esc' is not a key name (did you mean 'escape'?)" in lines[0]
+    assert "keys.main.export: space is taken there by list.page_down" in lines[1]
+    assert "keys.main.toggle_star: m is taken there by main.toggle_read" in lines[2]
+    assert "keys.main.saved_searches: m is taken there by main.toggle_read" in lines[3]
+    if action == "show":
+        assert parse_config(out).keys == {"main.fetch": "f5"}
+    else:
+        rows = {line.split()[0]: line for line in out.splitlines()}
+        assert rows["main.export"].endswith(" x")
+        assert rows["main.fetch"].endswith("f5 (remapped; default R)")
+
+
 def test_themes_lists_the_theme_names(config_file: Path, capsys) -> None:
     assert main(["config", "themes"]) == 0
     names = capsys.readouterr().out.split()
@@ -176,3 +204,30 @@ def test_the_binding_ids_the_readme_names_exist() -> None:
         )
     )
     assert named and named <= set(app_bindings())
+
+
+@pytest.mark.parametrize("action", ["show", "keys"])
+def test_show_and_keys_print_nothing_on_stderr_and_load_no_ssh_library(
+    action: str, env: dict[str, str], tmp_path: Path
+) -> None:
+    """Run as the console script with every warning shown: not one line on stderr."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in env.items() if k != "PYTHONWARNINGS"}
+    script = (
+        "import sys; from tui.cli import main; status = main(sys.argv[1:]); "
+        "assert 'asyncssh' not in sys.modules, 'the SSH library was imported'; "
+        "sys.exit(status)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "default", "-c", script, "config", action],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout

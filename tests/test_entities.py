@@ -301,3 +301,38 @@ def test_figure_pattern_matches_its_plain_form(text: str) -> None:
 )
 def test_figure_pattern_examples(text: str) -> None:
     assert _spans(FIGURE, text) == _spans(PLAIN_FIGURE, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See https://example.com/2024/03/05/report for more.",
+        "Read http://news.example.org/Berlin/Angela-Merkel/40,000-people today.",
+        "Mail mailto:desk@Reuters.example?subject=March%203 now.",
+        "The [full report](https://example.com/2024/March 3/Berlin) is online.",
+    ],
+)
+def test_no_entity_is_found_inside_a_url(text: str) -> None:
+    from store.links import find_urls
+
+    urls = find_urls(text)
+    assert urls
+    for entity in extract_entities(text):
+        assert all(entity.end <= url.start or entity.start >= url.end for url in urls), entity
+
+
+def test_entities_beside_a_url_are_still_found() -> None:
+    text = "On March 3, 2024 Angela Merkel (https://example.com/2024/03/05) spoke in Berlin."
+    found = [(entity.kind, entity.text) for entity in extract_entities(text)]
+    assert found == [("date", "March 3, 2024"), ("person", "Angela Merkel"), ("place", "Berlin")]
+
+
+def test_outside_urls_drops_stored_entities_that_overlap_a_url() -> None:
+    from store.entities import outside_urls
+    from store.links import find_urls
+
+    text = "In 2023 see https://example.com/2024/03/05 and Berlin."
+    inside = Entity(text.index("2024"), text.index("2024") + 4, "date", "2024")
+    year = Entity(3, 7, "date", "2023")
+    berlin = Entity(text.index("Berlin"), text.index("Berlin") + 6, "place", "Berlin")
+    assert outside_urls((year, inside, berlin), find_urls(text)) == (year, berlin)

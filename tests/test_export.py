@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import orjson
@@ -18,6 +19,7 @@ from store.export import (
     to_markdown,
     write_atomically,
 )
+from store.ingest.html import html_to_text
 from store.ingest.result import Subscription
 from store.ingest.subscriptions import Feed, add_feeds
 from store.library import open_store
@@ -156,6 +158,29 @@ def test_markdown_title_heading_nests_articles():
 def test_markdown_link_with_a_bad_scheme_is_dropped():
     text = to_markdown([Article(id="a", title="T", body="x", url="javascript:alert(1)")])
     assert text.startswith("# T\n") and "javascript" not in text
+
+
+def test_markdown_keeps_body_links_as_links():
+    body = html_to_text(
+        '<p>Read <a href="https://example.com/full story">the *full* story</a>, '
+        '<a href="https://example.com/Pier_(3)">Pier</a> or mail '
+        '<a href="mailto:desk@example.com">the desk</a>.</p>'
+        '<p><a href="javascript:alert(1)">no</a> https://example.org/x_y <i>done</i></p>'
+    )
+    text = to_markdown([Article(id="a", title="T", body=body)])
+    assert text == (
+        "# T\n\n"
+        "Read [the \\*full\\* story](https://example.com/full%20story), "
+        "[Pier](https://example.com/Pier_%283%29) or mail [the desk](mailto:desk@example.com).\n\n"
+        "\\[no\\](javascript:alert(1)) <https://example.org/x_y> done\n"
+    )
+
+
+def test_markdown_links_cannot_carry_markup():
+    body = '[<img src=x onerror=alert(1)>](https://e.com/a"><script>) and https://e.com/<b>'
+    text = to_markdown([Article(id="a", title="T", body=body)])
+    assert re.findall(r"(?<!\\)<[^>]*>", text) == ["<https://e.com/>"]
+    assert "[\\<img src=x onerror=alert(1)\\>](https://e.com/a%22%3E%3Cscript%3E)" in text
 
 
 @pytest.mark.parametrize(

@@ -219,6 +219,29 @@ def test_json_lines_over_the_limit_are_streamed(tmp_path: Path, small_limit: lis
     assert summary.added == 300
 
 
+def test_json_lines_line_over_the_limit_is_one_reject(
+    tmp_path: Path, small_limit: list[Path]
+) -> None:
+    lines = [
+        json.dumps({"title": "Before", "body": "a"}),
+        json.dumps({"title": "Huge", "body": "x" * 5000}),
+        json.dumps({"title": "After", "body": "c"}),
+    ]
+    result = read_file(_write(tmp_path, "huge.jsonl", ("\n".join(lines) + "\n").encode()))
+    assert [a.title for a in result.articles] == ["Before", "After"]
+    [reject] = result.rejects
+    assert reject.item == "line 2"
+    assert "longer than" in reject.reason
+
+
+def test_huge_single_line_without_newline_is_too_large_not_a_crash(
+    tmp_path: Path, small_limit: list[Path]
+) -> None:
+    data = json.dumps({"title": "One line", "body": "x" * 5000}).encode()
+    reason = _only_reject(read_file(_write(tmp_path, "oneline.jsonl", data)))
+    assert "too large" in reason
+
+
 # --- duplicates, missing text -------------------------------------------------------------------
 
 

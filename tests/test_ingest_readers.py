@@ -244,6 +244,63 @@ def test_json_lines_invalid_record_names_its_line(tmp_path: Path) -> None:
     assert [(r.item, r.reason) for r in result.rejects] == [("item 2", "no title, summary or body")]
 
 
+def _long_record_lines(first_body_bytes: int, newline: str = "\n") -> str:
+    first = json.dumps({"title": "Long first", "body": "word " * (first_body_bytes // 5)})
+    rest = [json.dumps({"title": f"Line {n}", "body": "b"}) for n in (2, 3)]
+    return newline.join([first, *rest]) + newline
+
+
+@pytest.mark.parametrize(
+    ("newline", "prefix", "encoding"),
+    [
+        pytest.param("\n", "", "utf-8", id="lf"),
+        pytest.param("\r\n", "", "utf-8", id="crlf"),
+        pytest.param("\n", "\n\n", "utf-8", id="blank-first-lines"),
+        pytest.param("\n", "\ufeff", "utf-8", id="utf8-bom"),
+        pytest.param("\n", "", "utf-16", id="utf16-bom"),
+    ],
+)
+def test_json_lines_with_a_first_line_longer_than_the_sniff(
+    tmp_path: Path, newline: str, prefix: str, encoding: str
+) -> None:
+    text = prefix + _long_record_lines(200_000, newline)
+    path = _write(tmp_path, "long.jsonl", text.encode(encoding))
+    result = read_file(path)
+    assert result.rejects == []
+    assert [a.title for a in result.articles] == ["Long first", "Line 2", "Line 3"]
+    assert read_bytes(path.read_bytes(), str(path)).rejects == []
+
+
+def test_json_lines_whose_second_line_is_broken_are_still_json_lines(tmp_path: Path) -> None:
+    data = b'{"title": "One", "body": "a"}\nnot json\n{"title": "Three", "body": "c"}\n'
+    result = read_file(_write(tmp_path, "x.jsonl", data))
+    assert [a.title for a in result.articles] == ["One", "Three"]
+    assert [r.item for r in result.rejects] == ["line 2"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param([{"title": f"T{n}", "body": "x" * 100} for n in range(2000)], id="array"),
+        pytest.param(
+            {"_default": {str(n): {"title": f"T{n}", "body": "x" * 100} for n in range(2000)}},
+            id="tinydb",
+        ),
+        pytest.param({"title": "T0", "body": "word " * 40_000}, id="one-object"),
+    ],
+)
+@pytest.mark.parametrize("indent", [None, 1], ids=["one-line", "pretty"])
+def test_json_larger_than_the_sniff_is_json(
+    tmp_path: Path, value: object, indent: int | None
+) -> None:
+    data = json.dumps(value, indent=indent).encode()
+    assert len(data) > 64 * 1024
+    result = read_file(_write(tmp_path, "big.json", data))
+    assert result.rejects == []
+    assert result.articles[0].title == "T0"
+    assert detect(data) is Format.JSON
+
+
 # --- feeds -----------------------------------------------------------------------------------
 
 

@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 from store.article import Article
-from store.links import UnsafeLink, article_links, find_urls, hyperlink_target, safe_url
+from store.ingest.html import html_to_text
+from store.links import (
+    UnsafeLink,
+    article_links,
+    find_urls,
+    hyperlink_target,
+    readable_url,
+    safe_url,
+)
 from tui.browser import browser_command, no_browser_reason, open_in_browser
 
 
@@ -77,7 +85,8 @@ def test_article_links_of_a_summary_only_article():
         "file:///etc/passwd",
         "data:text/html,<b>x</b>",
         "ftp://example.com/x",
-        "https://example.com/a b",
+        "https://exa mple.com/a",
+        "https://example.com/a\tb",
         "https://example.com/\x1b]8;;evil\x07",
         "https://example.com/\u202e",
         "https://example.com/\n",
@@ -100,6 +109,59 @@ def test_safe_url_keeps_ordinary_urls_and_encodes_odd_characters():
     )
     assert safe_url("https://example.com/café") == "https://example.com/caf%C3%A9"
     assert safe_url("https://bücher.example/x") == "https://xn--bcher-kva.example/x"
+
+
+def test_safe_url_encodes_spaces_and_keeps_percent_escapes():
+    assert safe_url("https://example.com/a b") == "https://example.com/a%20b"
+    assert safe_url(" https://example.com/a b?q=c d#e f ") == (
+        "https://example.com/a%20b?q=c%20d#e%20f"
+    )
+    assert safe_url("https://example.com/a%20b/100%") == "https://example.com/a%20b/100%25"
+    assert safe_url("https://example.com/a\u00a0b") == "https://example.com/a%C2%A0b"
+    assert hyperlink_target("mailto:desk@example.com?subject=a b") == (
+        "mailto:desk@example.com?subject=a%20b"
+    )
+
+
+def test_a_labelled_link_target_may_hold_spaces():
+    text = "Read [the full story](https://example.com/story one?q=a b), or https://x.org/a b."
+    spans = find_urls(text)
+    assert [span.url for span in spans] == [
+        "https://example.com/story one?q=a b",
+        "https://x.org/a",
+    ]
+    assert spans[0].label == "the full story"
+    assert spans[0].link is not None
+    assert text[slice(*spans[0].link)] == "[the full story](https://example.com/story one?q=a b)"
+    assert urls("[Pier](https://en.example.org/wiki/Pier_(3)) [x](https://a.org/x)") == [
+        "https://en.example.org/wiki/Pier_(3)",
+        "https://a.org/x",
+    ]
+    assert urls("[https://a.org](https://a.org/x)") == ["https://a.org/x"]
+
+
+def test_article_links_are_listed_as_they_are_passed_on():
+    article = Article(
+        id="x",
+        title="t",
+        url="https://example.com/a b",
+        body=html_to_text('<p>See <a href="https://example.com/a b">the story</a>.</p>')
+        + "\n\nAlso [more](https://example.com/more here) and [bad](javascript:x y).",
+    )
+    assert [link.url for link in article_links(article)] == [
+        "https://example.com/a%20b",
+        "https://example.com/more%20here",
+    ]
+
+
+def test_html_link_targets_are_encoded_or_dropped():
+    assert html_to_text('<a href=" https://example.com/a b\n">x</a>') == (
+        "[x](https://example.com/a%20b)"
+    )
+    assert html_to_text('<a href="https://example.com/a%20b?q=1%">x</a>') == (
+        "[x](https://example.com/a%20b?q=1%25)"
+    )
+    assert html_to_text('<a href="https://example.com/\u202eevil">x</a>') == "x"
 
 
 def test_mailto_is_a_hyperlink_but_not_opened():
@@ -188,3 +250,10 @@ def test_browser_command_for_unix_browsers_is_name_then_url():
         "google-chrome",
         "https://example.com/",
     ]
+
+
+def test_a_url_is_shown_in_its_own_script_but_passed_on_escaped() -> None:
+    passed_on = safe_url("https://bücher.example/記事 1?q=café")
+    assert passed_on == "https://xn--bcher-kva.example/%E8%A8%98%E4%BA%8B%201?q=caf%C3%A9"
+    assert readable_url(passed_on) == "https://bücher.example/記事%201?q=café"
+    assert readable_url("https://example.com/%FF%20x") == "https://example.com/%FF%20x"

@@ -3,6 +3,7 @@ mode and every malformed form with the place its error points at."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -19,7 +20,9 @@ from store.query.nodes import (
     Published,
     Tag,
     Text,
+    excerpt,
 )
+from store.query.parser import MAX_CHARS, MAX_NESTING, MAX_TERMS
 
 NOW = datetime(2025, 3, 15, 12, tzinfo=UTC)
 
@@ -378,7 +381,12 @@ def test_sort(text: str, expected_root: Node, sort: str | None) -> None:
         ("--gaza", "relevance"),
         ("a OR -b", "relevance"),
         ("(a b) is:read", "relevance"),
-        ("title:gaza", "relevance"),
+        ("title:gaza", "date"),
+        ("source:reuters", "date"),
+        ('author:"ana lima"', "date"),
+        ("title:gaza OR tag:war", "date"),
+        ("gaza title:truce", "relevance"),
+        ("title:gaza sort:relevance", "relevance"),
         ("-gaza", "date"),
         ("-(a OR b)", "date"),
         ("is:read", "date"),
@@ -705,16 +713,104 @@ def test_last_representable_day_is_a_query_error(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["(" * 1000 + "a" + ")" * 1000, "-" * 3000 + "a", "NOT " * 3000 + "a"]
+    "text", ["(" * 1000 + "a" + ")" * 1000, "-" * 3000 + "a", "NOT " * 1000 + "a"]
 )
 def test_deep_nesting_is_a_query_error(text: str) -> None:
-    with pytest.raises(QueryError, match="nested more than 32 deep"):
+    with pytest.raises(QueryError, match=f"nested more than {MAX_NESTING} deep"):
         parse(text)
 
 
 def test_nesting_up_to_the_limit_is_parsed() -> None:
-    assert root("(" * 32 + "gaza" + ")" * 32) == GAZA
-    assert root("-" * 32 + "gaza") == GAZA
+    assert root("(" * MAX_NESTING + "gaza" + ")" * MAX_NESTING) == GAZA
+    assert root("-" * MAX_NESTING + "gaza") == GAZA
+
+
+# --- bounds: how much a query may hold ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("tag:a " * 1000, 1000),
+        ("person:x " * 1000, 1000),
+        ("is:read " * 1000, 1000),
+        ("-a " * 2000, 2000),
+        ("a " * 1000, 1000),
+        (" OR ".join(f"w{n}" for n in range(MAX_TERMS + 1)), MAX_TERMS + 1),
+    ],
+    ids=["tags", "people", "flags", "negations", "words", "alternatives"],
+)
+@pytest.mark.parametrize("typing", [False, True])
+def test_a_query_of_too_many_terms_is_refused(text: str, terms: int, typing: bool) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse(text, typing=typing)
+    assert caught.value.message == f"query too long: {terms:,} terms (at most {MAX_TERMS})"
+    starts = [m.start() for m in re.finditer(r"[^\s-]\S*", text) if m[0] != "OR"]
+    assert caught.value.start == starts[MAX_TERMS], "it points at the first term too many"
+
+
+def test_a_query_of_as_many_terms_as_allowed_is_parsed() -> None:
+    words = [f"w{n}" for n in range(MAX_TERMS)]
+    assert root(" ".join(words)) == And(tuple(T(word) for word in words))
+    assert root(" ".join(f"tag:{word}" for word in words)) == And(tuple(Tag(w) for w in words))
+
+
+def test_a_query_of_too_many_characters_is_refused() -> None:
+    text = "x" * 100_000
+    with pytest.raises(QueryError) as caught:
+        parse(text)
+    assert caught.value.message == f"query too long: 100,000 characters (at most {MAX_CHARS:,})"
+    assert caught.value.start == MAX_CHARS
+    assert root("x" * MAX_CHARS) == T("x" * MAX_CHARS)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a a", A),
+        ("a a a a", A),
+        ("a b a b", And((A, B))),
+        ("a OR a", A),
+        ("a OR b OR a", Or((A, B))),
+        ("-a -a", Not(A)),
+        ("tag:x tag:X", Tag("x")),
+        ("(a OR b) (b OR a)", And((Or((A, B)), Or((B, A))))),
+        ("(a OR b) (a OR b)", Or((A, B))),
+        ("a -a", And((A, Not(A)))),
+    ],
+)
+def test_a_term_repeated_counts_once(text: str, expected: Node) -> None:
+    assert root(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is:" + "x" * 3000,
+        "sort:" + "x" * 3000,
+        "after:" + "9" * 3000,
+        "on:" + "x" * 3000,
+        "q" * 3000 + ":x",
+    ],
+)
+def test_an_error_quotes_a_long_value_in_part(text: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse(text)
+    assert len(caught.value.message) < 200
+    assert "…" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "expected"),
+    [
+        ("short", 0, "short"),
+        ("a" * 30 + "X" + "b" * 30, 30, "…" + "a" * 20 + "X" + "b" * 19 + "…"),
+        ("X" + "b" * 100, 0, "X" + "b" * 39 + "…"),
+        ("a" * 100 + "X", 100, "…" + "a" * 39 + "X"),
+    ],
+)
+def test_excerpt_is_a_short_window_around_the_place(text: str, at: int, expected: str) -> None:
+    assert excerpt(text, at) == expected
 
 
 @pytest.mark.parametrize(

@@ -4,14 +4,21 @@ folded and alphanumeric."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from store.article import Article, Entity
 from store.fold import fold
+from store.index import SearchIndex
+from store.library import create_store
 from store.query import Query, QueryError, parse_query
+from store.query.lexer import TERMS as TERM_KINDS
+from store.query.lexer import tokenize
 from store.query.nodes import (
     FLAGS,
     SORTS,
@@ -27,7 +34,7 @@ from store.query.nodes import (
     Tag,
     Text,
 )
-from store.query.parser import FIELDS
+from store.query.parser import FIELDS, MAX_NESTING, MAX_TERMS
 
 NOW = datetime(2025, 3, 15, 12, tzinfo=UTC)
 TODAY = datetime(2025, 3, 15, tzinfo=UTC)
@@ -249,16 +256,20 @@ def _negate(gen: Gen, keyword: str) -> Gen:
     return Gen(f"{keyword}{_unary_text(gen)}", node, "not")
 
 
+def _each_once(children: list[Gen], joined: type[And] | type[Or]) -> Node:
+    """What the parser makes of ``children`` joined: each term once (``a a`` is ``a``)."""
+    kept = tuple(dict.fromkeys(c.node for c in children))
+    return kept[0] if len(kept) == 1 else joined(kept)
+
+
 def _all(children: list[Gen], separators: list[str]) -> Gen:
     texts = [f"({c.text})" if c.kind == "and" else c.text for c in children]
     text = texts[0] + "".join(sep + t for sep, t in zip(separators, texts[1:], strict=False))
-    return Gen(text, And(tuple(c.node for c in children)), "and")
+    return Gen(text, _each_once(children, And), "and")
 
 
 def _any(children: list[Gen]) -> Gen:
-    return Gen(
-        " OR ".join(_unary_text(c) for c in children), Or(tuple(c.node for c in children)), "or"
-    )
+    return Gen(" OR ".join(_unary_text(c) for c in children), _each_once(children, Or), "or")
 
 
 def _extend(children: st.SearchStrategy[Gen]) -> st.SearchStrategy[Gen]:
@@ -301,3 +312,104 @@ def test_well_formed_query_parses_while_typing(gen: Gen) -> None:
             parse_query(gen.text[:cut], typing=True, now=NOW)
         except QueryError as error:
             assert 0 <= error.start < error.end <= cut + 1
+
+
+# --- bounds: whatever the parser accepts, the index can run --------------------------------
+
+_LEAVES = st.sampled_from(
+    [
+        "zurich",
+        '"tram line"',
+        "title:zurich",
+        "source:reuters",
+        "tag:world",
+        "person:katz",
+        "is:read",
+        "is:unread",
+        "after:2025",
+        "before:2025-03",
+        "-cafe",
+        "-tag:x",
+        "sort:relevance",
+    ]
+)
+_OPENERS = st.sampled_from(
+    ["(", "-(", "NOT (", "a OR (", "tag:a OR (", "b (", "-tag:a (", "is:read -(", "(x OR "]
+)
+_WORST_OPENERS = ["b (", "tag:a OR (", "-tag:a (", "is:read -(", "(x OR ", "a -(tag:b "]
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+    store = tmp_path_factory.mktemp("bounds") / "articles.json"
+    articles = [
+        Article(id=f"a{n}", title=f"Tram line {n} in Zurich", source="Reuters", body="a b x",
+                tags=("world", "a"), published=f"2025-02-{n + 1:02d}T08:00:00+00:00",
+                entities=(Entity(0, 4, "person", "Israel Katz"),))
+        for n in range(20)
+    ]  # fmt: skip
+    create_store(store, articles)
+    index = SearchIndex.open(store)
+    index.catch_up(store)
+    index.set_flags((f"a{n}", n % 2 == 0, False) for n in range(20))
+    yield index
+    index.close()
+
+
+def _padding(count: int, kind: int) -> str:
+    """``count`` distinct terms: words, tags, alternatives of either, or negated words."""
+    if kind == 0:
+        return " ".join(f"w{n}" for n in range(count))
+    if kind == 1:
+        return " ".join(f"tag:t{n}" for n in range(count))
+    if kind == 2:
+        return " OR ".join(f"tag:t{n}" if n % 2 else f"w{n}" for n in range(count))
+    return "zurich " + " ".join(f"-w{n}" for n in range(count - 1))
+
+
+@SETTINGS
+@given(
+    openers=st.lists(_OPENERS, max_size=MAX_NESTING),
+    leaves=st.lists(_LEAVES, min_size=1, max_size=6),
+    padding=st.integers(0, MAX_TERMS),
+    kind=st.integers(0, 3),
+    sort=st.sampled_from(SORTS),
+)
+def test_a_query_the_parser_accepts_runs_on_the_index(
+    small_index: SearchIndex,
+    openers: list[str],
+    leaves: list[str],
+    padding: int,
+    kind: int,
+    sort: str,
+) -> None:
+    inner = "".join(openers) + " ".join(leaves) + ")" * len(openers)
+    text = f"{inner} {_padding(padding, kind)} sort:{sort}" if padding else inner
+    try:
+        query = parse_query(text, now=NOW)
+    except QueryError as error:
+        assert error.message.startswith(("query too long", "nested more than")), error
+        return
+    small_index.search(query)  # no sqlite3 error, and no StoreError either
+    small_index.search(query, limit=5)
+
+
+@pytest.mark.parametrize("opener", _WORST_OPENERS)
+@pytest.mark.parametrize("kind", [0, 1, 2, 3])
+def test_the_deepest_and_longest_query_allowed_runs(
+    small_index: SearchIndex, opener: str, kind: int
+) -> None:
+    depth = 0
+    while True:  # as deep as the parser allows this opener
+        try:
+            parse_query(opener * (depth + 1) + "zurich" + ")" * (depth + 1))
+        except QueryError:
+            break
+        depth += 1
+    nested = opener * depth + "zurich" + ")" * depth
+    used = sum(1 for token in tokenize(nested) if token.kind in TERM_KINDS)
+    text = f"{nested} {_padding(MAX_TERMS - used, kind)}"
+    assert sum(1 for token in tokenize(text) if token.kind in TERM_KINDS) == MAX_TERMS
+    query = parse_query(text)
+    for order in SORTS:
+        assert isinstance(small_index.search(Query(query.root, order)), list)

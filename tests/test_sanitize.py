@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.sanitize import clean_line, clean_text
+from store.fold import fold
+from store.sanitize import clean_line, clean_text, is_joiner
+from store.undo import clean_tag
 
 UNSAFE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
@@ -121,3 +123,20 @@ def test_text_without_controls_passes_unchanged(text: str) -> None:
 
 def test_unterminated_osc_is_dropped_to_the_end_of_its_line_only() -> None:
     assert clean_text("before\x1b]0;evil title\nafter") == "before\nafter"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "👩\u200d💻",  # zero-width joiner
+        "🏳\ufe0f\u200d🌈",  # variation selector 16, joiner
+        "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # tag characters
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # zero-width non-joiner, in Persian
+    ],
+)
+def test_joiners_are_text_kept_by_cleaning_and_folding(text: str) -> None:
+    assert clean_text(text) == clean_line(text) == clean_tag(text) == text
+    assert fold(text) == fold(clean_tag(text)), "a tag is filed and searched alike"
+    assert any(is_joiner(char) for char in text)
+    assert clean_text(f"\u202e{text}\u2066\x07") == text, "bidi controls and controls are not"
+    assert not any(is_joiner(char) for char in "\u202e\u2066\u200e\x07\x1b a")

@@ -4,23 +4,26 @@ limits and per-reader state. Each session's app is a real process on a pty."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import re
 import stat
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-import asyncssh
 import pytest
 
 from store.entities import with_entities
+from store.journal import journal_path
 from store.library import create_store, seed_articles
 from store.paths import bundled_seeds_dir, reader_state_path, safe_reader_name
 from tui.cli import build_parser, main
 from tui.commands.serve import build_options
+from tui.serve.defaults import DEFAULT_KEEPALIVE_S
 from tui.serve.options import ServeError, check_host, load_or_create_host_key
 from tui.serve.relay import Hub
 from tui.serve.server import start_server
+from tui.serve.ssh import asyncssh
 
 SEED_TITLE_PREFIX = "Israel said Sunday it was scaling up"
 WAIT_S = 30.0
@@ -95,10 +98,11 @@ async def serve(
     hubs: list[Hub] = []
     acceptors: list[asyncssh.SSHAcceptor] = []
 
-    async def start(*extra: str) -> Server:
+    async def start(*extra: str, keepalive_s: float = DEFAULT_KEEPALIVE_S) -> Server:
         argv = ["serve", "--ssh", "--db", str(store), "--port", "0"]
         argv += ["--authorized-keys", str(keys_file), "--host-key", str(host_key_file), *extra]
         options, _ = build_options(build_parser().parse_args(argv))
+        options = dataclasses.replace(options, keepalive_s=keepalive_s)
         lines: list[str] = []
         hub = Hub(options, lines.append)
         acceptor = await start_server(options, hub)
@@ -173,7 +177,8 @@ async def test_a_key_not_in_the_file_is_refused(serve) -> None:
     stranger = asyncssh.generate_private_key("ssh-ed25519")
     with pytest.raises(asyncssh.PermissionDenied):
         await server.connect(key=stranger)
-    assert "1 unknown key(s) offered" in await server.logged("refused alice")
+    line = await server.logged("refused alice")
+    assert f"login (unknown key {stranger.get_fingerprint()} (not listed" in line
 
 
 async def test_a_key_can_be_kept_to_reader_names_and_addresses(serve, alice_key, keys_file) -> None:
@@ -190,10 +195,17 @@ async def test_a_key_can_be_kept_to_reader_names_and_addresses(serve, alice_key,
             pass
     with pytest.raises(asyncssh.PermissionDenied):
         await server.connect("alice", key=bound)
+    wrong_name = f"login (key {bound.get_fingerprint()} not authorised for user alice)"
+    assert wrong_name in await server.logged("refused alice")
     with pytest.raises(asyncssh.PermissionDenied):
         await server.connect("alice", key=elsewhere)
+    assert f"unknown key {elsewhere.get_fingerprint()} (not listed, or not from 127.0.0.1)" in (
+        await server.logged("not from 127.0.0.1")
+    )
     with pytest.raises(asyncssh.PermissionDenied):
         await server.connect("anyone", key=alice_key)
+    assert "not authorised for user anyone" in await server.logged("refused anyone")
+    assert not any("SSH PRIVATE" in line or "ssh-ed25519 AAAA" in line for line in server.lines)
 
 
 async def test_a_key_whose_line_names_no_reader_is_refused(serve, keys_file) -> None:
@@ -246,15 +258,64 @@ async def test_sftp_is_refused(serve, alice_key) -> None:
     assert await server.logged("subsystem sftp")
 
 
-async def test_port_forwarding_is_refused(serve, alice_key) -> None:
+async def test_port_forwarding_is_refused_and_each_refusal_logged(serve, alice_key) -> None:
     server = await serve()
     async with await server.connect(key=alice_key) as conn:
         with pytest.raises(asyncssh.ChannelOpenError):
-            await conn.create_connection(asyncssh.SSHTCPSession, "127.0.0.1", server.port)
+            await conn.create_connection(asyncssh.SSHTCPSession, "10.1.2.3", 8080)
         with pytest.raises(asyncssh.ChannelListenError):
-            await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", server.port)
+            await conn.forward_remote_port("127.0.0.1", 7070, "127.0.0.1", server.port)
         with pytest.raises(asyncssh.ChannelOpenError):
             await conn.create_unix_connection(asyncssh.SSHUNIXSession, "/tmp/x.sock")
+        with pytest.raises(asyncssh.ChannelListenError):
+            await conn.forward_remote_path("/tmp/y.sock", "/tmp/z.sock")
+    refused = "refused alice from 127.0.0.1:"
+    assert (await server.logged("-L to 10.1.2.3:8080")).startswith(refused)
+    assert (await server.logged("port forwarding -R from 127.0.0.1:7070")).startswith(refused)
+    assert await server.logged("forwarding -L to Unix socket /tmp/x.sock")
+    assert await server.logged("forwarding -R from Unix socket /tmp/y.sock")
+
+
+async def test_agent_forwarding_is_refused_and_logged(serve, alice_key, tmp_path) -> None:
+    server = await serve()
+    agent = str(tmp_path / "agent.sock")
+    async with await server.connect(key=alice_key, agent_forwarding=agent) as conn:
+        process = await open_app(conn)
+        await read_until(process, SEED_TITLE_PREFIX)
+        process.stdin.write(b"q")
+        await asyncio.wait_for(process.wait(), WAIT_S)
+    assert await server.logged("refused alice from 127.0.0.1:")
+    assert await server.logged("agent forwarding (-A)")
+
+
+async def test_a_client_that_stops_answering_is_noticed_by_keepalives(serve, alice_key) -> None:
+    """The network goes away without a close (a cable pulled): nothing more arrives."""
+    server = await serve(keepalive_s=0.2)
+    held = asyncio.Event()
+
+    async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while data := await reader.read(65536):
+            if held.is_set():
+                await asyncio.sleep(3600)  # swallowed: neither passed on nor closed
+            writer.write(data)
+
+    async def through(client_r, client_w) -> None:
+        server_r, server_w = await asyncio.open_connection("127.0.0.1", server.port)
+        await asyncio.gather(relay(client_r, server_w), relay(server_r, client_w))
+
+    proxy = await asyncio.start_server(through, "127.0.0.1", 0)
+    port = proxy.sockets[0].getsockname()[1]
+    conn = await asyncssh.connect(
+        "127.0.0.1", port, known_hosts=None, username="alice", client_keys=[alice_key]
+    )
+    process = await open_app(conn)
+    await read_until(process, SEED_TITLE_PREFIX)
+    held.set()
+    line = await server.logged("session alice from")
+    assert "(disconnected: " in line and "eepalive" in line, line
+    assert not server.hub.sessions
+    conn.abort()
+    proxy.close()
 
 
 async def test_a_session_without_a_terminal_gets_one_line_and_no_app(serve, alice_key) -> None:
@@ -365,11 +426,12 @@ async def test_each_reader_has_their_own_reading_state(serve, alice_key, store) 
         await read_until(process, SEED_TITLE_PREFIX)
         process.stdin.write(b"q")
         await asyncio.wait_for(process.wait(), WAIT_S)
-    alice = reader_state_path(store, "alice").read_text()
-    bob_path = reader_state_path(store, "bob")
+    alice = journal_path(reader_state_path(store, "alice")).read_text()
+    bob_path = journal_path(reader_state_path(store, "bob"))
     assert '"read":true' in alice.replace(" ", "")
     assert not bob_path.exists() or '"read":true' not in bob_path.read_text().replace(" ", "")
     assert not (store.with_name("articles.state.json")).exists(), "the owner's state untouched"
+    assert not (store.with_name("articles.state.journal")).exists()
 
 
 async def test_the_client_window_size_reaches_the_app(serve, alice_key) -> None:
@@ -407,6 +469,21 @@ def test_an_unusable_authorized_keys_file_is_one_line(tmp_path, host_key_file, c
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(path) in err
+
+
+def test_serve_prints_no_warnings_from_the_ssh_library(tmp_path, host_key_file, env) -> None:
+    """Run as the console script with every warning shown: the refusal is the only line."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in env.items() if k != "PYTHONWARNINGS"}
+    missing = tmp_path / "no-keys"
+    command = [sys.executable, "-W", "default", "-m", "tui", "serve", "--ssh"]
+    command += ["--authorized-keys", str(missing), "--host-key", str(host_key_file)]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [result.stderr.strip()], result.stderr
+    assert result.stderr.startswith(f"newsdesk: {missing}: no such file")
 
 
 def test_a_port_in_use_is_one_line(store, keys_file, host_key_file, capsys) -> None:

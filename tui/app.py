@@ -12,7 +12,7 @@ from textual.screen import Screen
 from store.session import Session
 from tui.bindings import app_bindings
 from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen
+from tui.screens.main import MainScreen, skipped_note
 from tui.settings import AppSettings, apply_settings, remap_rows
 from tui.widgets.article_view import ArticleView
 
@@ -43,12 +43,8 @@ class NewsdeskApp(App[None]):
         warnings = []
         if warning := self.settings.warning(self.session.config_warning):
             warnings.append(warning)
-        rejects = self.session.rejects
-        if rejects:
-            first = rejects[0]
-            warnings.append(
-                f"{len(rejects)} invalid document(s) skipped (first: {first.item}: {first.reason})"
-            )
+        if self.session.rejects:
+            warnings.append(skipped_note(self.session))
         if self.session.state.error:
             warnings.append(self.session.state.error)
         if self.session.index.note:

@@ -6,21 +6,41 @@ those ids are checked and listed (``newsdesk config keys``).
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import pkgutil
 import sys
 import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from types import ModuleType
 
+from textual.app import App
 from textual.binding import Binding
-from textual.keys import Keys, _character_to_key
+from textual.dom import DOMNode
+from textual.keys import Keys, _character_to_key, _normalize_key_list, key_to_character
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input, OptionList
 
 import tui
 
-NOT_APP_MODULES = ("tui.cli", "tui.commands", "tui.__main__", "tui.launch")
-"""Modules of the console script, not of the app: no bindings there."""
+NOT_APP_MODULES = ("tui.cli", "tui.commands", "tui.__main__", "tui.launch", "tui.serve")
+"""Modules of the console script and of the SSH server, not of the app: no bindings there
+(and the server's SSH library is not loaded for nothing)."""
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+SCREEN_WIDGETS: dict[str, tuple[str, ...]] = {
+    "MainScreen": ("ArticleList", "ArticleView", "EntityFacets", "SearchBar", "TextInput"),
+    "HelpScreen": (),
+    "LinkListScreen": ("OptionList",),
+    "SavedSearchesScreen": ("SavedList",),
+    "ConfirmDeleteScreen": (),
+    "SaveSearchScreen": ("Input",),
+    "ExportScreen": ("Input",),
+    "TagsScreen": ("TagInput",),
+}
+"""The widgets of each screen that can have the focus, and so take keys before the screen."""
+_TEXTUAL_WIDGETS: dict[str, type[DOMNode]] = {"Input": Input, "OptionList": OptionList}
 
 
 @dataclass(frozen=True)
@@ -89,9 +109,110 @@ _KEY_NAMES = (
 
 
 def _is_character_name(name: str) -> bool:
-    """Textual's names for characters: ``question_mark``, ``slash``, ``right_square_bracket``."""
+    """Textual's names for characters: ``question_mark``, ``slash``, ``right_square_bracket``
+    (the character's Unicode name; not an alias such as ``esc``, which no key press has)."""
     try:
-        unicodedata.lookup(name.replace("_", " "))
+        character = unicodedata.lookup(name.replace("_", " "))
     except KeyError:
         return False
-    return True
+    return _character_to_key(character) == name
+
+
+def close_key_name(name: str) -> str | None:
+    """The key name most like ``name`` (``escape`` for ``esc``), if one is close."""
+    close = difflib.get_close_matches(name.lower(), sorted(_KEY_NAMES), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+@dataclass(frozen=True)
+class KeyUse:
+    """A key as one node (app, screen or widget class) binds it."""
+
+    node: type[DOMNode]
+    key: str
+    binding_id: str | None
+    what: str
+    priority: bool
+
+
+class KeyUses:
+    """Which keys each node of the app binds, and which nodes are in the way of one key
+    press together: a focused widget takes a key before its screen, a screen before the app
+    (whose bindings do not reach a modal screen), and the app's priority bindings come
+    before everything."""
+
+    def __init__(self) -> None:
+        self.nodes = _node_classes()
+        self.uses = [use for node in self.nodes for use in _uses(node)]
+        self.app = next(node for node in self.nodes if issubclass(node, App))
+        self._pairs: set[tuple[type[DOMNode], type[DOMNode]]] = set()
+        self._typed_in: set[type[DOMNode]] = set()
+        by_name = {node.__name__: node for node in self.nodes}
+        for screen in (node for node in self.nodes if issubclass(node, Screen)):
+            names = SCREEN_WIDGETS.get(screen.__name__, ())
+            widgets = [by_name[name] for name in names if name in by_name]
+            above = [screen] if issubclass(screen, ModalScreen) else [screen, self.app]
+            self._pairs |= {(below, node) for below in (*widgets, screen) for node in above}
+            if issubclass(screen, ModalScreen) and any(issubclass(w, Input) for w in widgets):
+                self._typed_in |= {screen, *widgets}  # a dialog's text box has the focus
+
+    def holder(self, binding_id: str, key: str, remapped: Mapping[str, list[str]]) -> str | None:
+        """What already has ``key`` wherever binding ``binding_id`` is (``None``: nothing).
+        A binding in ``remapped`` has the keys given there instead of its own."""
+        for node in {use.node for use in self.uses if use.binding_id == binding_id}:
+            if node in self._typed_in and _is_printable(key):
+                return "typing in the text box"
+            for use in self.uses:
+                if use.binding_id == binding_id or not self._meet(node, use):
+                    continue
+                if use.binding_id is not None and use.binding_id in remapped:
+                    if key in remapped[use.binding_id]:
+                        return f"{use.binding_id} (remapped)"
+                elif use.key == key:
+                    return use.what
+        return None
+
+    def _meet(self, node: type[DOMNode], use: KeyUse) -> bool:
+        """Whether ``use`` can be in the way of a key press that ``node`` would take."""
+        other = use.node
+        if use.priority and other is self.app:
+            return True
+        return other is node or (node, other) in self._pairs or (other, node) in self._pairs
+
+
+def _is_printable(key: str) -> bool:
+    character = key_to_character(key)
+    return character is not None and character.isprintable()
+
+
+@cache
+def key_uses() -> KeyUses:
+    return KeyUses()
+
+
+def normal_keys(keys: str) -> list[str]:
+    """Comma-separated ``keys`` as Textual names them (``?`` is ``question_mark``)."""
+    return [key.strip() for key in _normalize_key_list(keys).split(",")]
+
+
+def _node_classes() -> list[type[DOMNode]]:
+    found: dict[str, type[DOMNode]] = dict(_TEXTUAL_WIDGETS)
+    for module in _app_modules():
+        for value in list(vars(module).values()):
+            if (
+                isinstance(value, type)
+                and issubclass(value, DOMNode)
+                and value.__module__ == module.__name__
+            ):
+                found.setdefault(value.__name__, value)
+    return list(found.values())
+
+
+def _uses(node: type[DOMNode]) -> Iterator[KeyUse]:
+    """The keys ``node`` binds, its inherited bindings (Textual's own too) included."""
+    for cls in reversed(node.__mro__):
+        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
+            what = binding.id or binding.description or binding.action
+            yield KeyUse(node, normal_keys(binding.key)[0], binding.id, what, binding.priority)
+    if issubclass(node, App) and node.ENABLE_COMMAND_PALETTE:
+        yield KeyUse(node, node.COMMAND_PALETTE_BINDING, None, "the command palette", True)

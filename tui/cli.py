@@ -5,22 +5,68 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from store.errors import StoreError
 from store.paths import DB_ENV
+from store.query.nodes import excerpt
 from store.session import open_session
 from tui import __version__
-from tui.commands import config, entities, export, feeds, ingest, search, serve
+from tui.commands import config, entities, export, feeds, ingest, search, serve, store
 from tui.commands.output import EXIT_OK, EXIT_UNUSABLE, fail
+
+ERROR_CHARS = 300
+"""The longest usage error said (past it, the arguments it quotes are cut)."""
+_LITERAL = "\0"
+"""Marks a word given after ``--`` while the options are parsed (no argument holds it)."""
 
 
 class _Parser(argparse.ArgumentParser):
-    """Usage errors as one line, exit status 2."""
+    """Usage errors as one line, exit status 2.
+
+    ``free_text`` names the positional of a command that takes a query: its words may
+    start with "-" (``-is:read``, ``-hamas``), may come before, between and after the
+    options, and every word after ``--`` is one of them. Only a real option is an
+    option there (``--limit``, ``--lim``, ``-h``); an unknown ``--word`` stays an error."""
+
+    def __init__(self, *args: Any, free_text: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.free_text = free_text
+        self._inside = False
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_UNUSABLE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        shown = excerpt(message, width=ERROR_CHARS)  # it may quote an argument 100 KB long
+        self.exit(EXIT_UNUSABLE, f"{self.prog}: {shown} (see {self.prog} --help)\n")
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        dash_word = arg_string.startswith("-") and not arg_string.startswith("--")
+        if self.free_text and dash_word and arg_string not in self._option_string_actions:
+            return None  # a word of the query
+        return super()._parse_optional(arg_string)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        if self.free_text is None or self._inside:
+            return super().parse_known_args(args, namespace)
+        given = list(sys.argv[1:] if args is None else args)
+        cut = given.index("--") if "--" in given else len(given)
+        literal = given[cut + 1 :]
+        marked = [*given[:cut], *(f"{_LITERAL}{n}" for n in range(len(literal)))]
+        self._inside = True  # the intermixed parse calls this method again
+        try:
+            parsed, extras = self.parse_known_intermixed_args(marked, namespace)
+        finally:
+            self._inside = False
+        words = getattr(parsed, self.free_text, None) or []
+        setattr(parsed, self.free_text, [_unmarked(word, literal) for word in words])
+        return parsed, extras
+
+
+def _unmarked(word: str, literal: list[str]) -> str:
+    return literal[int(word[1:])] if word.startswith(_LITERAL) else word
 
 
 def _store_option() -> argparse.ArgumentParser:
@@ -65,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_parser(commands, parent)
     export.add_parser(commands, parent)
     config.add_parser(commands, parent)
+    store.add_parser(commands, parent)
     serve.add_parser(commands, parent)
     return parser
 
@@ -75,7 +122,9 @@ def run_app(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return fail(str(exc))
     from tui.app import NewsdeskApp
+    from tui.signals import default_signals
 
+    default_signals()  # ends with its terminal even when started under nohup
     NewsdeskApp(session).run()
     return EXIT_OK
 
@@ -84,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, unknown = parser.parse_known_args(argv)
     if unknown:
-        hint = search.quoting_hint(args, unknown)
-        parser.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
+        hint = search.quoting_hint(args)
+        parser.error(f"unrecognized arguments: {excerpt(' '.join(unknown))}{hint}")
     args.db = getattr(args, "db", None)
     try:
         status: int = args.run(args)

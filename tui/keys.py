@@ -41,7 +41,7 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Saved searches",
         (
             ("S", "save the current search under a name"),
-            ("v", "saved searches with unread counts; enter opens, d deletes"),
+            ("v", "saved searches, unread counts; enter opens, d deletes (asks)"),
             ("1 … 9", "open saved search 1 to 9"),
         ),
     ),

@@ -3,6 +3,8 @@
 ``store/config.py`` reads the file without knowing Textual; here the theme is checked against
 the themes Textual has and each key remap against the app's binding ids and Textual's key
 names. What does not fit is reported in one line and left at its default; the rest applies.
+A remap may only take keys that nothing else has where its binding is (see ``KeyUses``):
+one that would be shadowed, or would shadow another binding, is refused whole.
 """
 
 from __future__ import annotations
@@ -12,11 +14,17 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from textual.keys import _normalize_key_list
-
 from store.config import Config, config_path, summary, with_more
 from store.sanitize import clean_line
-from tui.bindings import BindingInfo, app_bindings, unknown_key
+from tui.bindings import (
+    BindingInfo,
+    KeyUses,
+    app_bindings,
+    close_key_name,
+    key_uses,
+    normal_keys,
+    unknown_key,
+)
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -57,8 +65,7 @@ def check_settings(
     theme_problems: list[str] = []
     key_problems: list[str] = []
     theme = _theme(config.theme, themes, theme_problems)
-    keymap = _keymap(config.keys, bindings, key_problems)
-    key_problems.extend(_clashes(keymap, bindings))
+    keymap = _free_keys(_keymap(config.keys, bindings, key_problems), bindings, key_problems)
     where = f"config {config_path()}: "
     return AppSettings(
         theme,
@@ -90,9 +97,10 @@ def _keymap(
                 f"{_guess(binding_id, bindings)}, ignored; newsdesk config keys lists the ids"
             )
         elif (bad := unknown_key(keys)) is not None:
-            lower = "" if unknown_key(bad.lower()) else f" (did you mean {bad.lower()!r}?)"
+            guess = bad.lower() if unknown_key(bad.lower()) is None else close_key_name(bad)
+            hint = f" (did you mean {guess!r}?)" if guess else ""
             problems.append(
-                f"keys.{binding_id}: {_shown(bad)} is not a key name{lower}, so that binding "
+                f"keys.{binding_id}: {_shown(bad)} is not a key name{hint}, so that binding "
                 "keeps its keys (key names: ctrl+n, f5, pageup, question_mark)"
             )
         else:
@@ -100,23 +108,57 @@ def _keymap(
     return keymap
 
 
-def _clashes(keymap: Mapping[str, str], bindings: dict[str, BindingInfo]) -> list[str]:
-    """A remapped key another binding of the same widget or screen had: the remap wins."""
-    found = []
+def _free_keys(
+    keymap: Mapping[str, str], bindings: dict[str, BindingInfo], problems: list[str]
+) -> dict[str, str]:
+    """The remaps whose new keys are free. Refusing one gives its binding back its own
+    keys, which may take a key from another remap, so the check runs until nothing more is
+    refused."""
+    refused: dict[str, str] = {}
+    while (refusal := _first_refusal(keymap, refused, bindings)) is not None:
+        refused[refusal[0]] = refusal[1]
+    problems.extend(refused.values())
+    return {binding_id: keys for binding_id, keys in keymap.items() if binding_id not in refused}
+
+
+def _first_refusal(
+    keymap: Mapping[str, str], refused: Mapping[str, str], bindings: dict[str, BindingInfo]
+) -> tuple[str, str] | None:
+    """The first remap, in file order, that takes a key something else has; of two remaps
+    to one key, the first has it."""
+    uses = key_uses()
+    remapped: dict[str, list[str]] = {binding_id: [] for binding_id in keymap}
+    for binding_id in refused:
+        del remapped[binding_id]
     for binding_id, keys in keymap.items():
-        owner = bindings[binding_id].owner
-        for other in bindings.values():
-            if other.owner != owner or other.id == binding_id:
-                continue
-            others = set(_keys(keymap.get(other.id, other.keys)))
-            for key in _keys(keys):
-                if key in others:
-                    found.append(f"keys: {key} now does {binding_id} instead of {other.id}")
-    return found
+        if binding_id in refused:
+            continue
+        problem = _taken(binding_id, keys, bindings, uses, remapped)
+        if problem is not None:
+            return binding_id, problem
+        remapped[binding_id] = normal_keys(keys)
+    return None
 
 
-def _keys(keys: str) -> list[str]:
-    return _normalize_key_list(keys).split(",")
+def _taken(
+    binding_id: str,
+    keys: str,
+    bindings: dict[str, BindingInfo],
+    uses: KeyUses,
+    remapped: Mapping[str, list[str]],
+) -> str | None:
+    """Why the remap of ``binding_id`` to ``keys`` is refused, or ``None``."""
+    own = set(normal_keys(bindings[binding_id].keys))
+    for key in normal_keys(keys):
+        if key in own:
+            continue
+        holder = uses.holder(binding_id, key, remapped)
+        if holder is not None:
+            return (
+                f"keys.{binding_id}: {key} is taken there by {holder}, so that binding "
+                f"keeps its keys ({bindings[binding_id].keys})"
+            )
+    return None
 
 
 def remap_rows(keymap: dict[str, str], bindings: dict[str, BindingInfo]) -> list[tuple[str, str]]:

@@ -219,9 +219,7 @@ class Grouper:
         return groups
 
     def _read_runs(self, order: Sequence[int]) -> None:
-        runs = self.index.conn.execute(
-            "SELECT source, COUNT(*) FROM meta GROUP BY sourcekey ORDER BY sourcekey"
-        ).fetchall()
+        runs = self.index.source_runs()
         self._labels = [source.strip() or NO_SOURCE_LABEL for source, _ in runs]
         self._counts = [count for _, count in runs]
         self._order = order

@@ -8,17 +8,20 @@ is a range of row ids.
 ``meta`` holds what a list row shows and what catching up compares; ``docs`` the stored
 documents (orjson) for the reading pane; ``fts`` the words (FTS5, contentless, case and
 accent folded); ``tags`` the exact-match filter of tags, ``names`` the entity names (one
-word each, see ``store.index.names``).
+word each, see ``store.index.names``); ``rejects`` the store's documents left out (invalid,
+or a later copy of an id), as of the last catch-up.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import sqlite3
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
-VERSION = 4
+VERSION = 5
 TIE_BITS = 12
 UNDATED = -(2**62)
 """Key of articles without a date: after every dated one in date order."""
@@ -52,6 +55,8 @@ CREATE TABLE IF NOT EXISTS tags(
 CREATE VIRTUAL TABLE IF NOT EXISTS names USING fts5(
     forms, tokenize='ascii', detail='none');
 CREATE TABLE IF NOT EXISTS info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rejects(
+    item TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL);
 """
 
 
@@ -78,6 +83,54 @@ def remove_index_files(path: Path) -> None:
             path.with_name(name).unlink()
 
 
+_DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+_DAMAGE_WORDS = ("malformed", "not a database", "corrupt")
+
+
+def damaged(exc: sqlite3.Error, conn: sqlite3.Connection | None) -> bool:
+    """Whether an error means the index file is damaged: SQLite said so (a malformed page,
+    not a database), or the error hints at it (an I/O error, such words) and the file fails
+    an integrity check."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF  # extended codes share the low byte
+    if code in _DAMAGE_CODES:
+        return True
+    text = str(exc).lower()
+    hinted = code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FORMAT) or any(
+        word in text for word in _DAMAGE_WORDS
+    )
+    return hinted and not passes_check(conn)
+
+
+def passes_check(conn: sqlite3.Connection | None) -> bool:
+    """SQLite's quick integrity check of the index (reads every page: only on suspicion)."""
+    if conn is None:
+        return False
+    try:
+        row = conn.execute("PRAGMA quick_check(1)").fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == "ok"
+
+
+def identity(path: Path) -> tuple[int, int] | None:
+    """Which file is at ``path`` now (device, inode), ``None`` when there is none."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _check_regular(path: Path) -> None:
+    for name in (path.name, path.name + "-wal", path.name + "-shm"):
+        try:
+            mode = path.with_name(name).stat().st_mode
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, f"{name} is not a regular file")
+
+
 def time_key(published: str) -> int:
     """The first key of the publication second of ``published`` (ISO 8601, UTC)."""
     if not published:
@@ -97,8 +150,11 @@ def connect(path: Path | None) -> sqlite3.Connection:
     """Open (creating) the index at ``path``, or in memory for ``None``.
 
     Raises ``sqlite3.DatabaseError`` for a damaged file or another version; the caller
-    rebuilds.
+    rebuilds. Raises ``OSError`` for a path (or log) that is not a regular file: SQLite
+    would wait forever reading a FIFO.
     """
+    if path is not None:
+        _check_regular(path)
     conn = sqlite3.connect(":memory:" if path is None else str(path), check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
     conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")

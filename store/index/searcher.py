@@ -6,21 +6,23 @@ catching up writes through another (SQLite's WAL mode lets both run at once).
 
 from __future__ import annotations
 
+import functools
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import orjson
 
 from store.article import Article, article_from_document
-from store.errors import IndexBusy, StoreError
+from store.errors import IndexBusy, IndexDamaged, StoreError
 from store.fold import fold
 from store.index import sync
 from store.index.compile import plan
-from store.index.schema import connect, index_path_for, remove_index_files
-from store.query.nodes import Everything, Query
+from store.index.schema import connect, damaged, identity, index_path_for, remove_index_files
+from store.ingest.result import Reject
+from store.query.nodes import Everything, Query, has_free_text
 
 RANK_WINDOW = 5_000
 """Relevance ranks the newest this many matches (then the rest by date): ranking every
@@ -46,34 +48,111 @@ class Row:
         return self.published[:10]
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+Method = Callable[Concatenate["SearchIndex", P], T]
+
+
+def _guarded(what: str = "search index") -> Callable[[Method[P, T]], Method[P, T]]:
+    """No SQLite error leaves the index as such: a damaged file is started afresh (see
+    ``SearchIndex.damage_found``); anything else is a one-line ``StoreError`` saying
+    ``what`` failed."""
+
+    def guard(method: Method[P, T]) -> Method[P, T]:
+        @functools.wraps(method)
+        def guarded(index: SearchIndex, /, *args: P.args, **kwargs: P.kwargs) -> T:
+            try:
+                return method(index, *args, **kwargs)
+            except sqlite3.Error as exc:
+                index.damage_found(exc, what)  # raises unless someone is told of the fresh index
+            try:  # answered by the fresh index, which holds nothing yet
+                return method(index, *args, **kwargs)
+            except sqlite3.Error as exc:
+                raise _store_error(exc, what) from None
+
+        return guarded
+
+    return guard
+
+
 class SearchIndex:
-    """The index of one store (see ``store.index.schema``)."""
+    """The index of one store (see ``store.index.schema``).
+
+    A file found damaged on any call is started afresh at once (``damage_found``); the
+    index then holds nothing until it is caught up with the store."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None, note: str = "") -> None:
         self.conn = conn
         self.path = path
         self.note = note
         """Why the index is kept in memory only (a folder that cannot be written), or ""."""
+        self.on_damaged: Callable[[], None] | None = None
+        """Told when the file was found damaged and started afresh; the call that found it
+        is then answered by the fresh index. Without it, that call raises ``IndexDamaged``."""
+        self._file = None if path is None else identity(path)
         self._everything: list[int] | None = None
         self._by_source_order: list[int] | None = None
         self._read_rows: set[int] | None = None
+        self._version = self._data_version()
+        """The index as the cached lists were made of it (``PRAGMA data_version``)."""
 
     @classmethod
     def open(cls, store_path: Path) -> SearchIndex:
         """The index beside ``store_path``: rebuilt when damaged, in memory when the folder
         cannot hold one."""
-        path = index_path_for(store_path)
-        try:
-            return cls(_connect_rebuilding(path), path)
-        except (sqlite3.Error, OSError) as exc:
-            note = f"search index kept in memory ({path}: {exc})"
-            return cls(connect(None), None, note)
+        return cls(*_connect_or_memory(index_path_for(store_path)))
 
     def close(self) -> None:
         self.conn.close()
 
+    def damage_found(self, exc: sqlite3.Error, what: str = "search index") -> None:
+        """After a SQLite error: start a damaged file afresh and tell ``on_damaged`` (or
+        raise ``IndexDamaged``); any other error is raised as a ``StoreError``."""
+        if not damaged(exc, self.conn):
+            raise _store_error(exc, what) from None
+        self._start_afresh()
+        if self.on_damaged is None:
+            raise IndexDamaged(f"search index {self.path} was damaged; started afresh")
+        self.on_damaged()
+
+    def _start_afresh(self) -> None:
+        """A new, empty index file in place of the damaged one (unless another connection
+        has replaced it already: then that one is read)."""
+        if self.path is not None and not self.replaced():
+            self.conn.close()
+            remove_index_files(self.path)
+        self._reconnect()
+
+    def replaced(self) -> bool:
+        """Whether the file at the index's path is no longer the one this connection reads
+        (another connection started a damaged index afresh, or it was deleted)."""
+        return self.path is not None and identity(self.path) != self._file
+
+    def follow(self) -> bool:
+        """Read the index file now at the path if it was replaced; whether it was (then
+        ``set_flags`` and ``set_reader_tags`` are to be given the reading state again)."""
+        if not self.replaced():
+            return False
+        self._reconnect()
+        return True
+
+    def _reconnect(self) -> None:
+        self.conn.close()
+        if self.path is None:
+            self.conn = connect(None)
+        else:
+            self.conn, self.path, note = _connect_or_memory(self.path)
+            self.note = note or self.note
+        self._file = None if self.path is None else identity(self.path)
+        self._read_rows = None
+        self.forget_cache()
+
+    @_guarded()
     def in_step(self, store_path: Path) -> bool:
-        """Whether the index reflects the store file as it is now."""
+        """Whether the index reflects the store file as it is now (and is the file now at
+        its path)."""
+        if self.replaced():
+            return False
         try:
             return sync.stored_signature(self.conn) == sync.signature(store_path)
         except OSError:
@@ -81,11 +160,18 @@ class SearchIndex:
 
     def catch_up(self, store_path: Path, progress: sync.Progress | None = None) -> sync.CatchUp:
         """Read the store file and bring the index in step with it. A large file is
-        streamed (it was checked to be a JSON object when the store was opened)."""
+        streamed (it was checked to be a JSON object when the store was opened). An index
+        found damaged meanwhile is started afresh and built again from the store."""
+        try:
+            return self._catch_up(store_path, progress)
+        except IndexDamaged:
+            return self._catch_up(store_path, progress)
+
+    def _catch_up(self, store_path: Path, progress: sync.Progress | None) -> sync.CatchUp:
         from store.library import read_articles_table, stream_articles
 
         if self.in_step(store_path):  # another process caught it up already
-            return sync.CatchUp()
+            return sync.CatchUp(rejects=self.rejects(str(store_path)))
         stamp = sync.signature(store_path)
         if store_path.stat().st_size > STREAM_ABOVE_BYTES:
             documents: sync.Documents = stream_articles(store_path)
@@ -100,20 +186,41 @@ class SearchIndex:
         source: str,
         progress: sync.Progress | None = None,
     ) -> sync.CatchUp:
+        """Make the index hold the valid articles of ``documents``; a damaged index raises
+        ``IndexDamaged``, started afresh (the documents are to be given again)."""
         self.forget_cache()
         try:
             return sync.catch_up(self.conn, documents, stamp, source, progress)
         except sqlite3.Error as exc:
-            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF  # extended codes share the low byte
-            busy = code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-            raise (IndexBusy if busy else StoreError)(f"search index: {exc}") from None
+            if not damaged(exc, self.conn):
+                raise _store_error(exc, "search index") from None
+            self._start_afresh()
+            raise IndexDamaged(f"search index {self.path} was damaged; started afresh") from None
 
+    @_guarded()
+    def rejects(self, source: str) -> list[Reject]:
+        """The store's documents the index left out at its last catch-up (``source``: the
+        store, as the rejects name it)."""
+        return sync.stored_rejects(self.conn, source)
+
+    @_guarded()
+    def source_runs(self) -> list[tuple[str, int]]:
+        """(source, number of articles) of each source, in source order."""
+        sql = "SELECT source, COUNT(*) FROM meta GROUP BY sourcekey ORDER BY sourcekey"
+        return [(str(source), int(count)) for source, count in self.conn.execute(sql)]
+
+    @_guarded("search failed")
     def search(self, query: Query, limit: int | None = None) -> list[int]:
-        """Row ids of the matching articles, in the order the query asks for.
+        """Row ids of the matching articles, in the order the query asks for (newest first
+        unless it ranks free text or asks for ``sort:source``); ``StoreError`` in one line
+        when SQLite cannot run it.
 
         With ``limit``, only the newest ``limit`` matches are looked at: for ``limit`` >=
         ``RANK_WINDOW`` their order is the order of the first ``limit`` rows of the whole
         result, so a list can show them while the rest is still to be counted."""
+        return self._search(query, limit)
+
+    def _search(self, query: Query, limit: int | None) -> list[int]:
         if isinstance(query.root, Everything):
             return (
                 self._by_source(self.everything()) if query.order == "source" else self.everything()
@@ -124,7 +231,8 @@ class SearchIndex:
             hits = self._ids(f"{compiled.sql} LIMIT ?", (*compiled.params, limit))
         else:
             hits = self._ids(compiled.sql, compiled.params)
-        if order == "relevance" and compiled.match is not None and len(hits) > 1:
+        ranked = order == "relevance" and has_free_text(query.root)
+        if ranked and compiled.match is not None and len(hits) > 1:
             return self._ranked(compiled.match, compiled.where, compiled.where_params, hits)
         if order == "source" and hits:
             return self._by_source(hits)
@@ -153,14 +261,31 @@ class SearchIndex:
         """Another connection changed the index (a catch-up in a worker)."""
         self._everything = None
         self._by_source_order = None
+        self._version = self._data_version()
 
+    @_guarded()
+    def changed_elsewhere(self) -> bool:
+        """Whether another connection committed to the index since the cached lists were
+        made: an import or a fetch in another process (which catches the index up itself,
+        so the store and the index still agree), or a catch-up in a worker thread."""
+        return self._data_version() != self._version
+
+    def _data_version(self) -> int:
+        """Changes whenever another connection commits (never for this one's writes)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    @_guarded()
     def everything(self) -> list[int]:
-        """Every article, newest first (cached until the index changes)."""
+        """Every article, newest first (cached until the index changes, by any process)."""
+        if self.changed_elsewhere():
+            self.forget_cache()
         if self._everything is None:
             self._everything = self._ids("SELECT rowid FROM meta ORDER BY rowid DESC", ())
         return self._everything
 
     def _by_source(self, hits: list[int]) -> list[int]:
+        if self.changed_elsewhere():
+            self.forget_cache()
         if self._by_source_order is None:
             sql = "SELECT rowid FROM meta ORDER BY sourcekey, rowid DESC"
             self._by_source_order = self._ids(sql, ())
@@ -169,13 +294,16 @@ class SearchIndex:
         wanted = set(hits)
         return [rowid for rowid in self._by_source_order if rowid in wanted]
 
+    @_guarded()
     def count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM meta").fetchone()[0])
 
+    @_guarded()
     def pending(self) -> int:
         """Articles whose words are not indexed yet."""
         return int(self.conn.execute("SELECT COUNT(*) FROM meta WHERE indexed = 0").fetchone()[0])
 
+    @_guarded()
     def rows(self, rowids: Sequence[int]) -> dict[int, Row]:
         found: dict[int, Row] = {}
         for start in range(0, len(rowids), 500):
@@ -188,6 +316,7 @@ class SearchIndex:
                 found[rowid] = Row(*fields)
         return found
 
+    @_guarded()
     def documents(self, rowids: Sequence[int]) -> list[dict[str, Any]]:
         """The stored documents of ``rowids`` (as the store holds them), in that order; a row
         id no longer indexed is left out."""
@@ -201,14 +330,17 @@ class SearchIndex:
             )
         return [found[rowid] for rowid in rowids if rowid in found]
 
+    @_guarded()
     def article(self, rowid: int) -> Article | None:
         row = self.conn.execute("SELECT doc FROM docs WHERE rowid = ?", (rowid,)).fetchone()
         return None if row is None else article_from_document(orjson.loads(row[0]))
 
+    @_guarded()
     def rowid_of(self, article_id: str) -> int | None:
         row = self.conn.execute("SELECT rowid FROM meta WHERE id = ?", (article_id,)).fetchone()
         return None if row is None else int(row[0])
 
+    @_guarded()
     def learn_entities(self, article: Article) -> None:
         """Record entities extracted after indexing (first display), for entity searches."""
         rowid = self.rowid_of(article.id)
@@ -216,6 +348,7 @@ class SearchIndex:
             with self.conn:
                 sync.learn_names(self.conn, rowid, article)
 
+    @_guarded()
     def set_flags(self, flags: Iterable[tuple[str, bool, bool]], replace: bool = False) -> None:
         """Reading state for ``is:`` terms: (article id, read, starred)."""
         self._read_rows = None
@@ -227,6 +360,7 @@ class SearchIndex:
                 ((read, starred, article_id) for article_id, read, starred in flags),
             )
 
+    @_guarded()
     def unread_among(self, rowids: Sequence[int]) -> int:
         """How many of ``rowids`` are unread (a set lookup each: cheap on every keystroke)."""
         if self._read_rows is None:
@@ -234,6 +368,7 @@ class SearchIndex:
             self._read_rows = set(self._ids(sql, ()))
         return len(rowids) - len(self._read_rows.intersection(rowids))
 
+    @_guarded()
     def article_ids(self, rowids: Sequence[int]) -> list[str]:
         """The article ids of ``rowids``, in their order (a bulk change takes ids)."""
         found: dict[int, str] = {}
@@ -244,6 +379,24 @@ class SearchIndex:
             found.update(self.conn.execute(query, chunk))
         return [found[rowid] for rowid in rowids if rowid in found]
 
+    @_guarded()
+    def tags_in_use(self) -> list[tuple[str, str | None, int]]:
+        """Every tag ``tag:`` finds, the articles' own and the reader's, most used first:
+        (its folded key, its spelling in an article that has it, or ``None`` when only the
+        reader gives it, and how many articles have it)."""
+        rows = self.conn.execute(
+            "SELECT tag, MAX(own), COUNT(DISTINCT rowid) FROM ("
+            " SELECT tag, rowid, rowid AS own FROM tags"
+            " UNION ALL SELECT tag, rowid, NULL FROM temp.reader_tags"
+            ") GROUP BY tag ORDER BY 3 DESC, tag"
+        ).fetchall()
+        spelled: dict[str, str] = {}
+        for doc in self.documents([own for _, own, _ in rows if own is not None]):
+            for name in doc.get("tags", ()):
+                spelled.setdefault(fold(name), name)
+        return [(tag, spelled.get(tag), count) for tag, _, count in rows]
+
+    @_guarded()
     def set_reader_tags(
         self, tags: Iterable[tuple[str, Sequence[str]]], replace: bool = False
     ) -> None:
@@ -275,12 +428,29 @@ _ROWIDS_OF_JSON_IDS = "SELECT meta.rowid FROM json_each(?) AS ids JOIN meta ON m
 """The row ids of the article ids in a JSON array (one parameter however many ids)."""
 
 
+def _store_error(exc: sqlite3.Error, what: str) -> StoreError:
+    """``exc`` as a one-line ``StoreError``; ``IndexBusy`` when another process holds the
+    index."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF  # extended codes share the low byte
+    busy = code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return (IndexBusy if busy else StoreError)(f"{what}: {exc}")
+
+
+def _connect_or_memory(path: Path) -> tuple[sqlite3.Connection, Path | None, str]:
+    """(connection, path, note) of the index file at ``path``, or of one in memory (path
+    ``None``, the note saying why) when the folder cannot hold it."""
+    try:
+        return _connect_rebuilding(path), path, ""
+    except (sqlite3.Error, OSError) as exc:
+        return connect(None), None, f"search index kept in memory ({path}: {exc})"
+
+
 def _connect_rebuilding(path: Path) -> sqlite3.Connection:
     """Open the index file; a damaged one, or one of another version, is started afresh."""
     try:
         return connect(path)
     except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError):
+        if isinstance(exc, sqlite3.OperationalError) and not damaged(exc, None):
             raise
     remove_index_files(path)
     return connect(path)

@@ -111,8 +111,19 @@ def catch_up(
     report.removed = len(known)
     index_words(conn, progress)
     with conn:
+        conn.execute("DELETE FROM rejects")
+        conn.executemany(
+            "INSERT INTO rejects VALUES (?, ?, ?)",
+            ((reject.item, reject.kind, reject.reason) for reject in report.rejects),
+        )
         conn.execute("INSERT OR REPLACE INTO info VALUES ('signature', ?)", (new_signature,))
     return report
+
+
+def stored_rejects(conn: sqlite3.Connection, source: str) -> list[Reject]:
+    """The documents the last catch-up left out, in store order."""
+    rows = conn.execute("SELECT item, kind, reason FROM rejects ORDER BY rowid")
+    return [Reject(source, item, reason, kind) for item, kind, reason in rows]
 
 
 def _changed(
@@ -122,8 +133,9 @@ def _changed(
     seen: set[str],
     source: str,
 ) -> tuple[Article, bytes] | Reject | None:
-    """A new or changed article with its fingerprint, a reject, or ``None`` (unchanged, or a
-    later copy of an id already seen). Unchanged articles are dropped from ``known``."""
+    """A new or changed article with its fingerprint, ``None`` for an unchanged one
+    (dropped from ``known``), or a reject: invalid, or a later copy of an id already seen
+    (the first copy is the one indexed)."""
     print_ = fingerprint(doc)
     raw_id = doc.get("id") if isinstance(doc, dict) else None
     if isinstance(raw_id, str) and raw_id not in seen and known.get(raw_id, (0, b""))[1] == print_:
@@ -135,7 +147,8 @@ def _changed(
     except InvalidDocument as exc:
         return Reject(source, f"document {doc_id}", str(exc))
     if article.id in seen:
-        return None
+        reason = f"duplicate id {article.id!r} (an earlier document has it)"
+        return Reject(source, f"document {doc_id}", reason, "duplicate id")
     seen.add(article.id)
     return article, print_
 

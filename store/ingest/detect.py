@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from typing import BinaryIO
+
+import orjson
 
 from store.seed import is_seed
 
 SNIFF_BYTES = 64 * 1024
+_CONTENT = re.compile(rb"\S")
 _XML_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s>/]")
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
@@ -25,11 +29,43 @@ class Format(Enum):
     TEXT = "text"
 
 
+def read_head(handle: BinaryIO, limit: int) -> bytes:
+    """The first bytes of ``handle`` that ``detect`` needs: ``SNIFF_BYTES``, and for a JSON object
+    as far as the start of its second line (at most ``limit`` bytes; in UTF-16, ``limit``)."""
+    head = bytearray(handle.read(SNIFF_BYTES))
+    if not _starts_object(head):
+        return bytes(head)
+    utf16 = is_utf16(head)
+    while len(head) < limit and (utf16 or not _second_line_started(head)):
+        chunk = handle.read(min(len(head), limit - len(head)))
+        if not chunk:
+            break
+        head += chunk
+    return bytes(head)
+
+
+def is_utf16(head: bytes | bytearray) -> bool:
+    return head.startswith(_BOMS[1:])
+
+
+def _starts_object(head: bytes | bytearray) -> bool:
+    if is_utf16(head):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    return head.removeprefix(_BOMS[0]).lstrip()[:1] == b"{"
+
+
+def _second_line_started(head: bytes | bytearray) -> bool:
+    start = _CONTENT.search(head, len(_BOMS[0]) if head.startswith(_BOMS[0]) else 0)
+    end = head.find(b"\n", start.start()) if start else -1
+    return end >= 0 and _CONTENT.search(head, end) is not None
+
+
 def detect(head: bytes, name: str = "") -> Format:
-    """The format of an input from its first bytes (and, for text, its name)."""
-    if not head.strip():
+    """The format of an input from its first bytes (and, for text, its name). JSON Lines are
+    told from JSON by their first line, so ``head`` should reach the start of the second."""
+    if _CONTENT.search(head) is None:
         return Format.EMPTY
-    if head.startswith(_BOMS[1:]):
+    if is_utf16(head):
         return detect(head.decode("utf-16", errors="ignore").encode("utf-8"), name)
     body = head.removeprefix(_BOMS[0]).lstrip()
     if _is_binary(body):
@@ -55,10 +91,21 @@ def _is_binary(data: bytes) -> bool:
 
 
 def _looks_like_json_lines(body: bytes) -> bool:
-    lines = [line.strip() for line in body.splitlines()[:3] if line.strip()]
-    if len(lines) < 2 or not lines[0].startswith(b"{"):
+    """A first line that is an object (or shaped like one) with more after it; as one JSON
+    document that would be invalid, so each line is read (and rejected) on its own."""
+    end = body.find(b"\n")
+    following = _CONTENT.search(body, end) if end >= 0 else None
+    if following is None or not body.startswith(b"{"):
         return False
-    return lines[0].endswith(b"}") and lines[1].startswith(b"{")
+    first = body[:end].strip()
+    return _is_object(first) or (first.endswith(b"}") and body[following.start()] == ord("{"))
+
+
+def _is_object(line: bytes) -> bool:
+    try:
+        return isinstance(orjson.loads(line), dict)
+    except orjson.JSONDecodeError:
+        return False
 
 
 def _markup_format(body: bytes) -> Format:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -31,26 +31,53 @@ def read_json(data: bytes, context: Context) -> ReadResult:
     return _records([(1, value)], context)
 
 
-def read_json_lines(lines: Iterable[bytes], context: Context) -> ReadResult:
-    """One object per line; streamed, so a file of any size reads in bounded memory."""
-    return _records(_parsed_lines(lines, context), context)
+def read_json_lines(
+    lines: Iterable[bytes], context: Context, max_line: int | None = None
+) -> ReadResult:
+    """One object per line; streamed, so a file of any size reads in bounded memory. A line
+    over ``max_line`` bytes (see ``bounded_lines``) is rejected unparsed."""
+    return _records(_parsed_lines(lines, max_line), context)
 
 
-def _parsed_lines(lines: Iterable[bytes], context: Context) -> Iterator[tuple[int | str, Any]]:
+def bounded_lines(handle: BinaryIO, limit: int) -> Iterator[bytes]:
+    """The lines of ``handle``, each held in memory only up to ``limit`` + 1 bytes: a longer
+    line comes back cut to that length and the rest of it is skipped."""
+    while line := handle.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            _skip_line(handle)
+        yield line
+
+
+def _skip_line(handle: BinaryIO) -> None:
+    while (part := handle.readline(_SKIP_CHUNK)) and not part.endswith(b"\n"):
+        pass
+
+
+_SKIP_CHUNK = 1024 * 1024
+
+
+def _parsed_lines(lines: Iterable[bytes], max_line: int | None) -> Iterator[tuple[int | str, Any]]:
     for number, line in enumerate(lines, 1):
         if number == 1:
             line = line.removeprefix(b"\xef\xbb\xbf")
         if not line.strip():
             continue
+        if max_line is not None and len(line) > max_line:
+            yield number, _BadLine(f"longer than {_megabytes(max_line)}, the limit for one line")
+            continue
         try:
             yield number, orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            yield number, _BadLine(str(exc))
+            yield number, _BadLine(f"not valid JSON ({exc})")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size} bytes"
 
 
 class _BadLine:
     def __init__(self, reason: str) -> None:
-        self.reason = f"not valid JSON ({reason})"
+        self.reason = reason
 
 
 def _tinydb_table(value: Mapping[str, Any]) -> Mapping[str, Any] | None:

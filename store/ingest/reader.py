@@ -7,14 +7,15 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from store.article import InvalidDocument
-from store.ingest.detect import SNIFF_BYTES, Format, detect
+from store.ingest.detect import Format, detect, is_utf16, read_head
 from store.ingest.feeds import read_feed
-from store.ingest.jsonfmt import read_json, read_json_lines
+from store.ingest.jsonfmt import bounded_lines, read_json, read_json_lines
 from store.ingest.mapping import Context
 from store.ingest.opml import read_opml
 from store.ingest.result import ReadResult, Reject
 from store.ingest.text import read_text
 from store.seed import SeedFormatError, parse_seed
+from store.storage import open_regular
 
 MAX_WHOLE_FILE_BYTES = 64 * 1024 * 1024
 Progress = Callable[[int, int], None]
@@ -55,14 +56,15 @@ def _walk(folder: Path) -> Iterator[Path]:
 def read_file(path: Path) -> ReadResult:
     source = str(path)
     try:
-        with path.open("rb") as handle:
-            head = handle.read(SNIFF_BYTES)
+        with open_regular(path) as handle:
+            head = read_head(handle, MAX_WHOLE_FILE_BYTES)
             form = detect(head, path.name)
             if form in _REFUSED:
                 return _rejected(source, _REFUSED[form])
-            if form is Format.JSON_LINES:
+            if form is Format.JSON_LINES and not is_utf16(head):
                 handle.seek(0)
-                return read_json_lines(handle, Context.now(source))
+                lines = bounded_lines(handle, MAX_WHOLE_FILE_BYTES)
+                return read_json_lines(lines, Context.now(source), MAX_WHOLE_FILE_BYTES)
             status = os.fstat(handle.fileno())
             if status.st_size > MAX_WHOLE_FILE_BYTES:
                 return _rejected(source, _too_large(status.st_size))
@@ -76,7 +78,7 @@ def _too_large(size: int) -> str:
     limit = MAX_WHOLE_FILE_BYTES // (1024 * 1024)
     return (
         f"too large ({size / 1e6:.0f} MB; the limit is {limit} MB, "
-        "except for JSON Lines, which is streamed)"
+        "except for UTF-8 JSON Lines, which are streamed)"
     )
 
 
@@ -88,7 +90,7 @@ def read_bytes(
     url: str = "",
 ) -> ReadResult:
     """Read one input held in memory (a file's contents or a fetched feed from ``url``)."""
-    form = form or detect(data[:SNIFF_BYTES], source)
+    form = form or detect(data, source)
     context = Context.now(source)
     if form in _REFUSED:
         return _rejected(source, _REFUSED[form])

@@ -14,6 +14,8 @@ class Reject:
     source: str
     item: str
     reason: str
+    kind: str = "invalid"
+    """``invalid``, or ``duplicate id`` for a store's later copy of an article id."""
 
     def to_dict(self) -> dict[str, str]:
         return {"source": self.source, "item": self.item, "reason": self.reason}

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 
 KEYWORDS = ("OR", "AND", "NOT")
+TERMS = ("word", "phrase", "field")
+"""The kinds of token that are terms (the rest are operators and parentheses)."""
 _FIELD = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
 _CHUNK_END = re.compile(r'[\s()"]')
 

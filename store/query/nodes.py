@@ -115,9 +115,11 @@ class Query:
 
 
 def has_free_text(node: Node) -> bool:
-    """Whether a positive word or phrase (not only filters) is searched for."""
+    """Whether a positive word or phrase in any field is searched for: what relevance ranks
+    by. Filters alone (a word in one field, ``source:reuters``, as much as ``tag:`` or
+    ``is:``) match without ranking."""
     if isinstance(node, Text):
-        return True
+        return node.field is None
     if isinstance(node, And | Or):
         return any(has_free_text(child) for child in node.children)
     return False
@@ -130,6 +132,20 @@ def positive_texts(node: Node) -> list[Text]:
     if isinstance(node, And | Or):
         return [text for child in node.children for text in positive_texts(child)]
     return []
+
+
+EXCERPT_CHARS = 40
+"""How much of a query an error quotes: enough to see the place, never a whole pasted page."""
+
+
+def excerpt(text: str, at: int = 0, width: int = EXCERPT_CHARS) -> str:
+    """``text`` cut to ``width`` characters around ``text[at]``, "…" marking each cut; all
+    of it when it is that short."""
+    if len(text) <= width:
+        return text
+    start = max(0, min(at - width // 2, len(text) - width))
+    end = start + width
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
 class QueryError(ValueError):

@@ -21,7 +21,7 @@ from datetime import datetime
 
 from store.fold import fold
 from store.query import when
-from store.query.lexer import Token, tokenize
+from store.query.lexer import TERMS, Token, tokenize
 from store.query.nodes import (
     FLAGS,
     SORTS,
@@ -38,6 +38,7 @@ from store.query.nodes import (
     QueryError,
     Tag,
     Text,
+    excerpt,
     name_of,
     words_of,
 )
@@ -51,8 +52,16 @@ MIN_BROAD_PREFIX = 3
 """Words, entity names and excluded words being typed filter from their third letter: two
 letters still match most of a large store (and the word index keeps no two-letter
 prefixes, see ``store.index.schema``)."""
-MAX_NESTING = 32
-"""Parentheses and negations deeper than this are refused rather than recursed into."""
+MAX_NESTING = 16
+"""Parentheses and negations deeper than this are refused rather than recursed into: the
+parsers of SQLite and of its full-text index hold about 30 levels of parentheses, and a
+level of the query takes one or two of them once compiled."""
+MAX_TERMS = 256
+"""Words, phrases and field:value terms a query may hold: N terms joined compile to an SQL
+expression about N deep (SQLite refuses one more than 1,000 deep), and ranking costs grow
+faster than the number of words ranked by. No one types more."""
+MAX_CHARS = 4096
+"""A query's length: 256 terms of 16 characters (a page pasted by mistake is refused)."""
 _DATE_START = re.compile(r"\d{0,5}|\d{4}[-/]\d?|\d{4}[-/]\d{1,2}[-/]\d?")
 
 
@@ -73,6 +82,7 @@ class _Parser:
         self.typing = typing
         self.now = now
         self.tokens = tokenize(text)
+        _check_size(self.tokens, text)
         self.at = 0
         self.nesting = 0
         self.sort: str | None = None
@@ -173,7 +183,7 @@ class _Parser:
         name, value = token.field, token.value
         if name not in FIELDS:
             raise QueryError(
-                f"unknown field {name}: (fields: {', '.join(FIELDS)})",
+                f"unknown field {excerpt(name)}: (fields: {', '.join(FIELDS)})",
                 token.start,
                 token.start + len(name) + 1,
             )
@@ -226,6 +236,17 @@ class _Parser:
         return Published(start, end)
 
 
+def _check_size(tokens: list[Token], text: str) -> None:
+    """Refuse a query of more than ``MAX_TERMS`` terms or ``MAX_CHARS`` characters."""
+    terms = [token for token in tokens if token.kind in TERMS]
+    if len(terms) > MAX_TERMS:
+        message = f"query too long: {len(terms):,} terms (at most {MAX_TERMS})"
+        raise QueryError(message, terms[MAX_TERMS].start, len(text))
+    if len(text) > MAX_CHARS:
+        message = f"query too long: {len(text):,} characters (at most {MAX_CHARS:,})"
+        raise QueryError(message, MAX_CHARS, len(text))
+
+
 def _may_grow_valid(name: str, value: str) -> bool:
     """Whether a value still being typed can still become a valid one."""
     value = value.lower()
@@ -242,19 +263,24 @@ def _choice(token: Token, value: str, choices: tuple[str, ...]) -> str:
     if value.lower() in choices:
         return value.lower()
     raise QueryError(
-        f"{token.field}: takes {', '.join(choices)}, not {value!r}", token.start, token.end
+        f"{token.field}: takes {', '.join(choices)}, not {excerpt(value)!r}",
+        token.start,
+        token.end,
     )
 
 
 def _all_of(children: list[Node]) -> Node:
-    kept = [child for child in children if not isinstance(child, Everything)]
+    """The conjunction of ``children``, each once (``a a`` is ``a``)."""
+    kept = list(dict.fromkeys(child for child in children if not isinstance(child, Everything)))
     if not kept:
         return Everything()
     return kept[0] if len(kept) == 1 else And(tuple(kept))
 
 
 def _any_of(children: list[Node]) -> Node:
+    """The alternatives ``children``, each once (``a OR a`` is ``a``)."""
     children = [child for child in children if not isinstance(child, _Sorted)] or [Everything()]
+    children = list(dict.fromkeys(children))
     if any(isinstance(child, Everything) for child in children):
         return Everything()
     return children[0] if len(children) == 1 else Or(tuple(children))

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from store.query.nodes import excerpt
+
 _ABSOLUTE = re.compile(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?")
 _RELATIVE = re.compile(r"(\d{1,5})([dwmy])")
 FORMS = "YYYY, YYYY-MM, YYYY-MM-DD, today, yesterday, or Nd/Nw/Nm/Ny ago"
@@ -28,8 +30,8 @@ def parse_when(value: str, now: datetime | None = None) -> Span:
         try:
             return _calendar_span(int(match[1]), match[2], match[3])
         except OverflowError:
-            raise ValueError(f"{value!r} is too far in the future") from None
-    raise ValueError(f"{value!r} is not a date ({FORMS})")
+            raise ValueError(f"{excerpt(value)!r} is too far in the future") from None
+    raise ValueError(f"{excerpt(value)!r} is not a date ({FORMS})")
 
 
 def _midnight(moment: datetime) -> datetime:

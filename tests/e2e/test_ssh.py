@@ -18,13 +18,16 @@ import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from test_tmux import TITLE_PREFIX, Reader, Terminal, _newsdesk, _tmux, reader
+from test_tmux import HOSTILE_START, TITLE_PREFIX, Reader, Terminal, _newsdesk, _tmux, reader
+
+from store.journal import journal_path
 
 pytestmark = pytest.mark.e2e
 __all__ = ["reader"]  # the fixture, shared with the tmux tests
@@ -54,6 +57,8 @@ class Served:
     key: Path
     wrong_key: Path
     known_hosts: Path
+    killed: bool = False
+    """Set when a test kills the server itself (it then has no exit status of its own)."""
 
     def client_options(self, key: Path) -> list[str]:
         return [
@@ -84,8 +89,17 @@ def _keygen(path: Path, comment: str) -> None:
     )
 
 
+def _under_nohup() -> list[str]:
+    """The prefix that starts a command under ``nohup`` with hostile signals inherited."""
+    return [sys.executable, "-c", HOSTILE_START, _tool("nohup")]
+
+
+ServerFactory = Callable[..., Served]
+
+
 @pytest.fixture
-def served(tmp_path: Path, reader: Reader) -> Iterator[Served]:
+def servers(tmp_path: Path, reader: Reader) -> Iterator[ServerFactory]:
+    """``start(*options, nohup=False)``: a server on a free port, stopped at the end."""
     _tool("ssh")
     keys = tmp_path / "keys"
     keys.mkdir(mode=0o700)
@@ -93,28 +107,50 @@ def served(tmp_path: Path, reader: Reader) -> Iterator[Served]:
     _keygen(keys / "stranger", "stranger")
     authorized = tmp_path / "authorized_keys"
     authorized.write_text('principals="alice,bob" ' + (keys / "reader.pub").read_text())
-    log = tmp_path / "serve.log"
-    command = [_newsdesk(), "serve", "--ssh", "--host", "127.0.0.1", "--port", "0"]
-    command += ["--authorized-keys", str(authorized), "--idle-timeout", "600"]
-    with log.open("wb") as log_file:
-        server = subprocess.Popen(
-            command, env=reader.env, stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file
+    started: list[Served] = []
+
+    def start(*extra: str, nohup: bool = False) -> Served:
+        log = tmp_path / f"serve{len(started)}.log"
+        command = [*(_under_nohup() if nohup else []), _newsdesk(), "serve", "--ssh"]
+        command += ["--host", "127.0.0.1", "--port", "0", "--authorized-keys", str(authorized)]
+        command += ["--idle-timeout", "600", *extra]
+        with log.open("wb") as log_file:
+            server = subprocess.Popen(
+                command, env=reader.env, stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file
+            )
+        served = Served(
+            0, log, server, keys / "reader", keys / "stranger", tmp_path / "known_hosts"
         )
+        started.append(served)
+        served.port = _wait_for_port(server, log)
+        return served
+
     try:
-        port = _wait_for_port(server, log)
-        yield Served(
-            port, log, server, keys / "reader", keys / "stranger", tmp_path / "known_hosts"
-        )
+        yield start
     finally:
-        if server.poll() is None:
-            server.terminate()
-        try:
-            server.wait(timeout=TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-    assert server.returncode == 0, log.read_text()
-    assert "Traceback" not in log.read_text(), log.read_text()
+        for served in started:
+            _stop(served.process)
+        for pid in _session_processes(reader.store):  # none, unless a test failed
+            os.kill(pid, signal.SIGKILL)
+    for served in started:
+        text = served.log_text()
+        assert served.killed or served.process.returncode == 0, text
+        assert "Traceback" not in text and "Warning" not in text, text
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        server.terminate()
+    try:
+        server.wait(timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+@pytest.fixture
+def served(servers: ServerFactory) -> Served:
+    return servers()
 
 
 def _wait_for_port(server: subprocess.Popen[bytes], log: Path) -> int:
@@ -144,14 +180,16 @@ class Connection:
 
 @pytest.fixture
 def connect(
-    tmp_path: Path, reader: Reader, served: Served
-) -> Iterator[Callable[[str], Connection]]:
-    """``ssh -tt USER@127.0.0.1`` in a fresh tmux server (80x24)."""
+    request: pytest.FixtureRequest, tmp_path: Path, reader: Reader
+) -> Iterator[Callable[..., Connection]]:
+    """``ssh -tt USER@127.0.0.1`` in a fresh tmux server (80x24), to ``to`` (else the
+    ``served`` server)."""
     tmux = _tmux()
     ssh = _tool("ssh")
     terminals: list[Terminal] = []
 
-    def start(user: str) -> Connection:
+    def start(user: str, to: Served | None = None) -> Connection:
+        served: Served = to or request.getfixturevalue("served")
         run_dir = tmp_path / f"ssh{len(terminals)}"
         run_dir.mkdir()
         status = run_dir / "status"
@@ -211,7 +249,8 @@ def test_read_filter_mark_and_find_it_read_again_while_another_reader_does_not(
     assert not _row(screen).lstrip().startswith(UNREAD), "still read:\n" + screen
     _quit(again)
     assert not reader.state.exists(), "sessions keep their state per reader"
-    assert (reader.store.with_name("articles.readers") / "alice.state.json").is_file()
+    assert not journal_path(reader.state).exists()
+    assert (reader.store.with_name("articles.readers") / "alice.state.journal").is_file()
 
     # Another reader's state is their own.
     bob = connect("bob")
@@ -239,7 +278,8 @@ def test_a_wrong_key_is_refused(served: Served, reader: Reader) -> None:
     )
     assert result.returncode != 0
     assert "Permission denied (publickey)" in result.stderr, result.stderr
-    assert "login (1 unknown key(s) offered)" in served.wait_for_log("refused alice from")
+    line = served.wait_for_log("refused alice from")
+    assert "login (unknown key SHA256:" in line, line
 
 
 def test_a_password_is_refused(served: Served, reader: Reader) -> None:
@@ -259,6 +299,18 @@ def test_exec_is_refused(served: Served, reader: Reader) -> None:
     assert "uid=" not in result.stdout
     assert "exec request failed" in result.stderr, result.stderr
     served.wait_for_log("refused alice from 127.0.0.1:")
+
+
+def test_x11_and_remote_forwarding_are_refused_and_logged(served: Served, reader: Reader) -> None:
+    ssh = _tool("ssh")
+    options = [*served.client_options(served.key), "-X", "-R", "7071:127.0.0.1:80"]
+    env = {**reader.env, "DISPLAY": ":0"}  # no X server: ssh still asks to forward it
+    result = _run([ssh, *options, "alice@127.0.0.1", "id"], env)
+    assert result.returncode != 0
+    served.wait_for_log("exec request")
+    assert "refused alice from 127.0.0.1:" in served.wait_for_log("X11 forwarding (-X)")
+    line = served.wait_for_log("port forwarding -R from ")
+    assert line.endswith(":7071") and "refused alice from" in line, line
 
 
 def test_sftp_is_refused(served: Served, reader: Reader) -> None:
@@ -298,3 +350,109 @@ def test_ctrl_c_ends_every_session_and_the_server(
     assert "(server stopped;" in served.wait_for_log("session alice from")
     assert served.log_text().rstrip().endswith("newsdesk serve: stopped")
     assert _session_processes(reader.store) == []
+
+
+def _processes(*words: bytes) -> list[int]:
+    """Processes whose command line holds every one of ``words`` as an argument."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if all(word in argv for word in words):
+                found.append(int(entry.name))
+    return found
+
+
+def _client_pid(served: Served) -> int:
+    """The ``ssh`` client process connected to ``served``."""
+    [pid] = [
+        pid
+        for pid in _processes(b"-p", str(served.port).encode())
+        if Path(f"/proc/{pid}/exe").resolve().name == "ssh"
+    ]
+    return pid
+
+
+def _signal_sets(pid: int) -> dict[str, set[int]]:
+    """The signals process ``pid`` ignores (``SigIgn``) and blocks (``SigBlk``)."""
+    sets = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":\t")
+        if name in ("SigIgn", "SigBlk"):
+            bits = int(value, 16)
+            sets[name] = {number for number in range(1, 65) if bits >> (number - 1) & 1}
+    return sets
+
+
+def _wait_for_no_sessions(store: Path) -> None:
+    deadline = time.monotonic() + TIMEOUT_S
+    while (left := _session_processes(store)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert left == [], f"session processes still running: {left}"
+
+
+STOP_SIGNALS = {signal.SIGHUP, signal.SIGINT, signal.SIGTERM}
+
+
+def test_under_nohup_a_client_killed_ends_its_session_and_frees_its_slot(
+    servers: ServerFactory, connect: Callable[..., Connection], reader: Reader
+) -> None:
+    served = servers("--max-sessions", "1", nohup=True)
+    alice = connect("alice", served)
+    alice.term.wait_for(TITLE_PREFIX, QUIT_HINT)
+    [session] = _session_processes(reader.store)
+    inherited = _signal_sets(session)
+    assert not inherited["SigIgn"] & STOP_SIGNALS, inherited
+    assert not inherited["SigBlk"], inherited
+
+    os.kill(_client_pid(served), signal.SIGKILL)  # no clean close: the client is just gone
+    _wait_for_no_sessions(reader.store)
+    assert "(disconnected" in served.wait_for_log("session alice from")
+
+    again = connect("alice", served)  # the one slot is free again
+    again.term.wait_for(TITLE_PREFIX, QUIT_HINT)
+    _quit(again)
+
+
+def test_under_nohup_an_idle_session_ends(
+    servers: ServerFactory, connect: Callable[..., Connection], reader: Reader
+) -> None:
+    served = servers("--idle-timeout", "2", nohup=True)
+    alice = connect("alice", served)
+    alice.term.wait_for("closed after 2 s without a key pressed")
+    assert alice.wait_for_exit() != "exit=0"
+    assert "(idle for 2 s;" in served.wait_for_log("session alice from")
+    _wait_for_no_sessions(reader.store)
+
+
+def test_under_nohup_sigterm_stops_the_server_and_leaves_no_session_process(
+    servers: ServerFactory, connect: Callable[..., Connection], reader: Reader
+) -> None:
+    served = servers(nohup=True)
+    alice, bob = connect("alice", served), connect("bob", served)
+    for connection in (alice, bob):
+        connection.term.wait_for(TITLE_PREFIX, QUIT_HINT)
+    assert len(_session_processes(reader.store)) == 2
+    served.process.send_signal(signal.SIGTERM)
+    assert served.process.wait(timeout=TIMEOUT_S) == 0
+    assert _session_processes(reader.store) == []
+    assert served.log_text().count("(server stopped;") == 2
+    assert served.log_text().rstrip().endswith("newsdesk serve: stopped")
+
+
+def test_under_nohup_sessions_end_when_the_server_is_killed(
+    servers: ServerFactory, connect: Callable[..., Connection], reader: Reader
+) -> None:
+    """SIGKILL gives the server no chance to end its sessions: the kernel's hangup of each
+    session's terminal must be enough."""
+    served = servers(nohup=True)
+    alice = connect("alice", served)
+    alice.term.wait_for(TITLE_PREFIX, QUIT_HINT)
+    assert len(_session_processes(reader.store)) == 1
+    served.killed = True
+    served.process.kill()
+    served.process.wait(timeout=TIMEOUT_S)
+    _wait_for_no_sessions(reader.store)

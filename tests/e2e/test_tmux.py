@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from store.journal import journal_path
+
 pytestmark = pytest.mark.e2e
 
 SEED_TITLE = "Israel said Sunday it was scaling up a weekslong offensive in the occupied West Bank"
@@ -68,6 +70,17 @@ def _tmux() -> str:
             pytest.fail("tmux is not installed, and with CI=true the e2e tests must run")
         pytest.skip("tmux is not installed; install it to run the end-to-end terminal tests")
     return found
+
+
+HOSTILE_START = r"""
+import os, signal, sys
+for sig in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+    signal.signal(sig, signal.SIG_IGN)
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP, signal.SIGINT, signal.SIGTERM})
+os.execvp(sys.argv[1], sys.argv[1:])
+"""
+"""Run a command with SIGHUP, SIGINT, SIGTERM and SIGPIPE ignored and the first three blocked:
+the worst a server can inherit (a service manager's mask, a shell's background job)."""
 
 
 @dataclass(frozen=True)
@@ -361,7 +374,7 @@ def test_read_state_persists_across_runs(
         lambda s: BODY_TEXT in s and UNREAD not in s, "the article to open and be marked read"
     )
     _quit(first)
-    assert reader.state.is_file(), "reading state is saved beside the default store"
+    assert journal_path(reader.state).is_file(), "reading state is saved beside the store"
 
     second = launch(size)
     screen = second.term.wait_for(TITLE_PREFIX, QUIT_HINT)
@@ -551,3 +564,35 @@ def _unread_rows(screen: str) -> list[str]:
         for line in screen.splitlines()
         if (TITLE_PREFIX in line or LINKED_TITLE in line) and line.lstrip().startswith(UNREAD)
     ]
+
+
+def test_with_hangups_ignored_the_app_still_ends_when_its_terminal_goes(
+    tmp_path: Path, reader: Reader
+) -> None:
+    """Started with SIGHUP ignored and signals blocked (as by ``nohup`` in a script), the app
+    still ends on hangup instead of running on without a terminal."""
+    term = Terminal(_tmux(), tmp_path, reader.env)
+    term.start([sys.executable, "-c", HOSTILE_START, _newsdesk()], NARROW)
+    try:
+        term.wait_for(TITLE_PREFIX, QUIT_HINT)
+        [app] = _app_processes(reader.env["XDG_DATA_HOME"])
+    finally:
+        term.kill()  # the pane's terminal hangs up
+    deadline = time.monotonic() + TIMEOUT_S
+    while Path(f"/proc/{app}").exists() and time.monotonic() < deadline:
+        time.sleep(POLL_S)
+    assert not Path(f"/proc/{app}").exists(), "the app outlived its terminal"
+
+
+def _app_processes(data_home: str) -> list[int]:
+    """The app processes whose environment names ``data_home`` (this test's own)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if argv[1:2] == [_newsdesk().encode()] and f"XDG_DATA_HOME={data_home}".encode() in environ:
+            found.append(int(entry.name))
+    return found

@@ -7,12 +7,22 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Static
-from tui_support import FIVE_ARTICLES, article_list, article_view, screen_text, wait_until
+from tui_support import (
+    FIVE_ARTICLES,
+    article_list,
+    article_view,
+    body_content,
+    main_screen,
+    screen_text,
+    wait_until,
+)
 
 from store.article import Article, Entity
 from store.library import create_store
 from store.session import open_session
 from tui.app import NewsdeskApp
+from tui.bindings import SCREEN_WIDGETS, key_uses
+from tui.screens.export import ExportScreen
 from tui.screens.help import REMAPPED, HelpScreen
 
 WIDE = (140, 40)
@@ -32,6 +42,7 @@ ENTITY_ARTICLE = Article(
 )
 
 ConfiguredApp = Callable[..., NewsdeskApp]
+_WITH_KEYS = {use.node.__name__ for use in key_uses().uses}
 
 
 @pytest.fixture
@@ -112,17 +123,121 @@ async def test_unknown_binding_ids_and_key_names_warn_and_the_valid_remaps_apply
         assert article_list(app).cursor == 1
 
 
-async def test_a_remap_taking_another_bindings_key_warns_and_wins(
+async def test_a_remap_taking_another_bindings_key_is_refused_and_both_keep_theirs(
     configured_app: ConfiguredApp,
 ) -> None:
     app = configured_app('[keys]\nlist.down = "k"\n')
     async with app.run_test(size=WIDE, notifications=True) as pilot:
-        await pilot.press("k", "k")
-        assert article_list(app).cursor == 2
-        [warning] = messages(app)
-        assert "k now does list.down instead of list.up" in warning
-        await pilot.press("up")
+        await pilot.press("j", "j", "k")
         assert article_list(app).cursor == 1
+        [warning] = messages(app)
+        assert "keys.list.down: k is taken there by list.up" in warning
+        assert "keeps its keys (j,down)" in warning
+
+
+async def test_remaps_may_swap_keys(configured_app: ConfiguredApp) -> None:
+    app = configured_app('[keys]\nlist.down = "k"\nlist.up = "j"\n')
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("k", "k", "j")
+        assert article_list(app).cursor == 1
+        assert messages(app) == []
+
+
+async def test_a_remap_to_a_key_that_is_no_key_press_keeps_the_default(
+    configured_app: ConfiguredApp,
+) -> None:
+    app = configured_app('[keys]\n"main.unread_only" = "esc"\n')
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        [warning] = messages(app)
+        assert "'esc' is not a key name (did you mean 'escape'?)" in warning
+        await pilot.press("U")
+        assert main_screen(app).arrangement.unread_only
+
+
+async def test_a_remap_to_a_key_the_app_keeps_is_refused(configured_app: ConfiguredApp) -> None:
+    app = configured_app('[keys]\n"main.unread_only" = "escape"\n')
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        [warning] = messages(app)
+        assert "escape is taken there by main.back" in warning
+        await pilot.press("U")
+        assert main_screen(app).arrangement.unread_only
+
+
+async def test_a_remap_to_a_key_the_focused_list_uses_is_refused(
+    configured_app: ConfiguredApp,
+) -> None:
+    app = configured_app('[keys]\n"main.export" = "space"\n')
+    async with app.run_test(size=(140, 12), notifications=True) as pilot:
+        [warning] = messages(app)
+        assert "keys.main.export: space is taken there by list.page_down" in warning
+        await pilot.press("space")
+        assert article_list(app).cursor > 0
+        await pilot.press("x")
+        assert isinstance(app.screen, ExportScreen)
+
+
+async def test_two_remaps_to_one_key_each_say_so_once_and_the_defaults_stay(
+    configured_app: ConfiguredApp,
+) -> None:
+    app = configured_app('[keys]\n"main.toggle_star" = "m"\n"main.export" = "m"\n')
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        assert len(app.settings.key_problems) == 2
+        assert all("m is taken there by main.toggle_read" in p for p in app.settings.key_problems)
+        [warning] = messages(app)
+        assert "1 more" in warning
+        state = app.session.state
+        await pilot.press("m", "s")
+        assert state.is_read(FIVE_ARTICLES[0].id) and state.is_starred(FIVE_ARTICLES[0].id)
+        await pilot.press("x")
+        assert isinstance(app.screen, ExportScreen)
+
+
+async def test_the_first_of_two_remaps_to_a_free_key_has_it(configured_app: ConfiguredApp) -> None:
+    text = '[keys]\n"main.toggle_read" = "r"\n"main.toggle_star" = "m"\n"main.export" = "m"\n'
+    app = configured_app(text)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        [warning] = messages(app)
+        assert "keys.main.export: m is taken there by main.toggle_star (remapped)" in warning
+        await pilot.press("m")
+        assert app.session.state.is_starred(FIVE_ARTICLES[0].id)
+        await pilot.press("x")
+        assert isinstance(app.screen, ExportScreen)
+
+
+async def test_every_screen_has_the_focusable_widgets_the_key_checks_assume(
+    configured_app: ConfiguredApp,
+) -> None:
+    """``SCREEN_WIDGETS`` is what each screen really holds, so refused remaps are right."""
+    linked = Article(
+        id="l", title="Linked", body="See https://e.com/a", published="2030-01-01T00:00:00+00:00"
+    )
+    app = configured_app(None, (linked, *FIVE_ARTICLES))
+    seen: dict[str, set[str]] = {}
+
+    async def visit(*keys: str) -> None:
+        await pilot.press(*keys)
+        await pilot.pause()
+        screen = app.screen
+        holders = {
+            type(node).__name__
+            for widget in screen.query("*")
+            if widget.focusable
+            for node in widget.ancestors_with_self
+            if node is not screen and node is not app
+        }
+        seen[type(screen).__name__] = holders & _WITH_KEYS
+
+    async with app.run_test(size=WIDE) as pilot:
+        await visit()
+        for opens in (["question_mark"], ["L"], ["x"], ["t"]):
+            await visit(*opens)
+            await pilot.press("escape")
+        await visit("slash", "a", "enter", "S")
+        await visit("enter", "escape", "v")
+        await visit("d")
+    assert set(seen) == set(SCREEN_WIDGETS)
+    for screen, widgets in seen.items():
+        assert widgets == set(SCREEN_WIDGETS[screen]) & _WITH_KEYS, screen
 
 
 async def test_help_shows_the_remapped_keys(configured_app: ConfiguredApp) -> None:
@@ -145,8 +260,7 @@ async def test_entity_kinds_limit_the_highlighting_and_the_legend(
         await pilot.press("enter")
         view = article_view(app)
         assert [entity.text for entity in view.entities] == ["Angela Merkel", "Berlin"]
-        body = app.screen.query_one("#article-body", Static)
-        assert len(body.content.spans) == 2
+        assert len(body_content(app).spans) == 2
         legend = str(app.screen.query_one("#article-legend", Static).content)
         assert "person" in legend and "place" in legend
         assert "organisation" not in legend and "date" not in legend
@@ -177,8 +291,7 @@ async def test_no_entity_kinds_highlights_nothing(configured_app: ConfiguredApp)
     app = configured_app("entity_kinds = []\n", (ENTITY_ARTICLE,))
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("enter")
-        body = app.screen.query_one("#article-body", Static)
-        assert len(body.content.spans) == 0
+        assert len(body_content(app).spans) == 0
         assert "no entity kinds" in str(app.screen.query_one("#article-legend", Static).content)
 
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Static
-from tui_support import article_view, body_text, count_text, search_input, shown_ids, wait_until
+from tui_support import (
+    article_view,
+    body_content,
+    body_text,
+    count_text,
+    search_input,
+    shown_ids,
+    wait_until,
+)
 
 from store.article import Article, Entity
 from tui.widgets.entity_facets import EntityFacets
@@ -184,15 +192,14 @@ async def test_h_toggles_highlighting(make_app) -> None:
     app = make_app(ARTICLES)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
-        body = app.screen.query_one("#article-body", Static)
-        assert len(body.content.spans) == 7  # one style span per entity
+        assert len(body_content(app).spans) == 7  # one style span per entity
         await pilot.press("h")
         await pilot.pause()
-        assert len(body.content.spans) == 0
+        assert len(body_content(app).spans) == 0
         assert "not highlighted" in str(app.screen.query_one("#article-legend", Static).content)
         assert body_text(app).startswith("Defense Minister Israel Katz")
         await pilot.press("h")
-        assert len(body.content.spans) == 7
+        assert len(body_content(app).spans) == 7
 
 
 async def test_an_article_stored_without_entities_gets_them_on_display(make_app) -> None:
@@ -208,8 +215,7 @@ async def test_an_article_stored_without_entities_gets_them_on_display(make_app)
     async with app.run_test(size=(120, 40)) as pilot:
         view = article_view(app)
         await wait_until(pilot, lambda: any(e.text == "Geneva" for e in view.entities))
-        body = app.screen.query_one("#article-body", Static)
-        assert len(body.content.spans) == len(view.entities) > 0
+        assert len(body_content(app).spans) == len(view.entities) > 0
 
 
 async def test_every_entity_kind_has_its_own_text_style_without_colour(make_app) -> None:

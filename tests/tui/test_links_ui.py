@@ -207,6 +207,43 @@ async def test_links_in_the_detail_pane_are_osc8_hyperlinks(make_app):
     assert output.count("\x1b]8;;\x1b\\") >= 3
 
 
+SPACED = (
+    Article(
+        id="spaced",
+        title="Links with spaces",
+        source="Wire",
+        published="2025-03-09T08:00:00+00:00",
+        url="https://example.com/a b",
+        body="Read [the full story](https://example.com/full story?q=a b) now.",
+    ),
+    *FIVE_ARTICLES,
+)
+
+
+async def test_links_with_spaces_are_encoded_for_the_list_open_copy_and_hyperlinks(
+    make_app, fake_browser, copied
+):
+    app = make_app(SPACED)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        output = "".join(strip.render(app.console) for strip in screen_strips(app))
+        await pilot.press("y", "L")
+        screen = app.screen
+        assert isinstance(screen, LinkListScreen)
+        assert [link.url for link in screen.links] == [
+            "https://example.com/a%20b",
+            "https://example.com/full%20story?q=a%20b",
+        ]
+        prompt = str(screen.query_one(OptionList).get_option_at_index(1).prompt)
+        assert prompt.startswith(" 2 https://example.com/full%20story?q=a%20b")
+        await pilot.press("2", "y", "o")
+        await wait_until(pilot, fake_browser.exists, timeout=10)
+    assert ";https://example.com/a%20b\x1b\\" in output
+    assert ";https://example.com/full%20story?q=a%20b\x1b\\" in output
+    assert copied == ["https://example.com/a%20b", "https://example.com/full%20story?q=a%20b"]
+    assert json.loads(fake_browser.read_text()) == ["https://example.com/full%20story?q=a%20b"]
+
+
 async def test_a_bad_link_is_not_a_hyperlink(make_app):
     app = make_app(LINKED)
     async with app.run_test(size=WIDE) as pilot:

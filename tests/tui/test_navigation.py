@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
 from textual.binding import Binding
 from textual.widgets import OptionList
 from tui_support import (
@@ -10,6 +13,7 @@ from tui_support import (
     article_view,
     header_text,
     main_screen,
+    screen_strips,
     screen_text,
     wait_until,
 )
@@ -207,3 +211,65 @@ async def test_every_action_key_is_in_the_command_palette(make_app):
             if key in moving or key.isdigit():
                 continue
             assert f"({shown.get(key, key)})" in helps, f"{key} ({binding.action}) not in palette"
+
+
+def _cursor_row_drawn(app) -> str | None:
+    """The title of the list row drawn with the cursor's background, or ``None``."""
+    widget = article_list(app)
+    cursor = widget.get_component_rich_style("article-list--cursor", partial=True).bgcolor
+    region = widget.scrollable_content_region
+    for strip in screen_strips(app)[region.y : region.bottom]:
+        if any(seg.style is not None and seg.style.bgcolor == cursor for seg in strip):
+            return strip.text
+    return None
+
+
+def _titled_1926(articles):
+    """Three of ``articles`` (the 31st, 61st and 91st) get "1926" in their title."""
+    return tuple(
+        replace(a, title=f"{a.title} in 1926") if i in (30, 60, 90) else a
+        for i, a in enumerate(articles)
+    )
+
+
+@pytest.mark.parametrize("size", [(80, 24), WIDE], ids=["80x24", "160x48"])
+async def test_after_a_search_is_cleared_the_cursor_row_is_on_screen(make_app, many_articles, size):
+    """The cursor keeps its article when the search is cleared; that row must be drawn,
+    highlighted, and be the one enter opens."""
+    articles = _titled_1926(many_articles)
+    app = make_app(articles)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("slash", *"title:1926", "enter", "escape")
+        await pilot.pause()
+        widget = article_list(app)
+        assert len(widget.articles) == len(articles)
+        assert widget.current_id == "gen-030"
+        drawn = _cursor_row_drawn(app)
+        assert drawn is not None and "Story 030" in drawn, "the cursor's row is on screen"
+        await pilot.press("enter")
+        assert header_text(app).startswith("Story 030")
+
+
+async def test_the_list_never_scrolls_sideways(make_app, many_articles):
+    """Rows are cut to the width, so no horizontal scrollbar takes a row of the list
+    (whatever the result did to the vertical one)."""
+    app = make_app(_titled_1926(many_articles))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for keys in (["slash", *"title:1926", "enter"], ["escape"], ["G"]):
+            await pilot.press(*keys)
+            await pilot.pause()
+            widget = article_list(app)
+            assert not widget.show_horizontal_scrollbar
+            assert widget.scrollable_content_region.height == widget.size.height
+
+
+async def test_a_shrinking_list_pane_keeps_the_cursor_row_on_screen(make_app, many_articles):
+    """``e`` shows the entity facets under the list: the cursor's row stays drawn."""
+    app = make_app(many_articles)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press(*["j"] * 40)
+        await pilot.press("e")
+        await pilot.pause()
+        assert article_list(app).current_id == "gen-040"
+        drawn = _cursor_row_drawn(app)
+        assert drawn is not None and "Story 040" in drawn

@@ -3,6 +3,8 @@ article, saved searches, and a store that changes while the app is open."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
@@ -11,7 +13,7 @@ from textual.widgets import Label, OptionList
 from tui_support import (
     FIVE_ARTICLES,
     article_list,
-    article_view,
+    body_content,
     count_text,
     main_screen,
     row_strip,
@@ -152,8 +154,7 @@ async def test_n_and_shift_n_step_through_the_hits_of_the_article(make_app):
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await type_query(pilot, "rent")
         await pilot.press("enter", "enter")  # to the list, then open
-        view = article_view(app)
-        content = view.query_one("#article-body").content
+        content = body_content(app)
         styled = [content.plain[span.start : span.end] for span in content.spans]
         assert [word.lower() for word in styled].count("rent") == 3, styled
         await pilot.press("n")
@@ -253,12 +254,86 @@ async def test_number_keys_open_saved_searches_and_d_deletes(make_app, store_pat
         assert "No saved search 3 (v lists them)" in messages(app)
         await pilot.press("v")
         await pilot.pause()
-        await pilot.press("d")
+        await pilot.press("d", "y")
         await pilot.pause()
         assert "Deleted “Rent”" in messages(app)
         assert "Ports" in screen_text(app) and "1 Rent" not in screen_text(app)
         await pilot.press("escape")
     assert [s.name for s in SavedSearches(state_path_for(store_path)).all()] == ["Ports"]
+
+
+async def saved_dialog(app, pilot) -> OptionList:
+    await pilot.press("v")
+    await pilot.pause()
+    assert isinstance(app.screen, SavedSearchesScreen)
+    return app.screen.query_one(OptionList)
+
+
+def saved_names(store_path: Path) -> list[str]:
+    return [s.name for s in SavedSearches(state_path_for(store_path)).all()]
+
+
+async def test_j_and_k_move_in_the_saved_searches_and_enter_opens_the_highlighted(make_app):
+    app = make_app()
+    for name, query in (("Rent", "rent"), ("Ports", "ports"), ("Wires", "source:reuters")):
+        app.session.saved.save(name, query)
+    async with app.run_test(size=WIDE) as pilot:
+        options = await saved_dialog(app, pilot)
+        assert options.highlighted == 0
+        await pilot.press("j", "j")
+        assert options.highlighted == 2
+        await pilot.press("k")
+        assert options.highlighted == 1
+        await pilot.press("G")
+        assert options.highlighted == 2
+        await pilot.press("g", "down", "enter")
+        await pilot.pause()
+        assert search_input(app).value == "ports"
+
+
+async def test_d_deletes_the_highlighted_saved_search_only_once_confirmed(
+    make_app, store_path: Path
+):
+    """One stray key loses nothing: d asks first, and only y deletes (as newsboat asks)."""
+    app = make_app()
+    for name, query in (("Rent", "rent"), ("Ports", "ports"), ("Wires", "source:reuters")):
+        app.session.saved.save(name, query)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        options = await saved_dialog(app, pilot)
+        await pilot.press("j", "d")
+        await pilot.pause()
+        assert "Delete the saved search “Ports”?" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SavedSearchesScreen), "esc keeps it and the list"
+        await pilot.press("d", "n")
+        await pilot.pause()
+        await pilot.press("d", "j")  # any key but y keeps it
+        await pilot.pause()
+        assert saved_names(store_path) == ["Rent", "Ports", "Wires"]
+        assert isinstance(app.screen, SavedSearchesScreen)
+        assert options.highlighted == 1
+        await pilot.press("delete", "y")
+        await pilot.pause()
+        assert saved_names(store_path) == ["Rent", "Wires"]
+        assert "Deleted “Ports”" in messages(app)
+        assert options.highlighted == 1, "on the next one"
+        assert "Wires" in str(options.get_option_at_index(1).prompt)
+
+
+async def test_at_80x24_a_long_saved_list_scrolls_to_the_highlighted_search(make_app):
+    """The dialog is never taller than the screen: the list scrolls, so the highlighted
+    search and the hint stay in view."""
+    app = make_app()
+    for n in range(12):
+        app.session.saved.save(f"Search {n}", f"harbour {n}")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await saved_dialog(app, pilot)
+        await pilot.press(*["j"] * 11)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Search 11" in text and "harbour 11" in text
+        assert "j/k moves" in text
 
 
 async def test_saving_nothing_or_a_broken_query_is_refused(make_app, store_path: Path):
@@ -328,6 +403,55 @@ async def test_a_newer_article_added_behind_the_apps_back_tops_the_list(
         await wait_until(pilot, lambda: shown_ids(app) == ["hippo", *before], timeout=8)
         await pilot.pause()
         assert article_list(app).current_id == (kept if moved else "hippo")
+
+
+def _import_elsewhere(store_path: Path, env: dict[str, str], *articles: Article) -> None:
+    """``newsdesk import`` in another process, which writes the store and its index."""
+    feed = store_path.parent / "incoming.jsonl"
+    feed.write_bytes(b"\n".join(orjson.dumps(a.to_document()) for a in articles))
+    command = [sys.executable, "-m", "tui", "import", "--db", str(store_path), str(feed)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("moved", [False, True], ids=["cursor-at-the-top", "cursor-moved"])
+async def test_an_import_by_another_process_shows_in_the_unfiltered_list(
+    make_app, store_path: Path, subprocess_env: dict[str, str], moved: bool
+):
+    """The import catches the index up itself, so the store and the index agree when the
+    app looks: the list must still notice the index changed, and so must O, z and U."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        if moved:
+            await pilot.press("j")
+        kept = article_list(app).current_id
+        newest = Article(id="hippo", title="Hippo escapes", published="2030-01-01T08:00:00+00:00")
+        middle = Article(id="otter", title="Otter seen", published="2025-03-03T12:00:00+00:00")
+        _import_elsewhere(store_path, subprocess_env, newest, middle)
+        assert main_screen(app).session.index.in_step(store_path)
+        ids = ["hippo", "cafe", "bank", "otter", "storm", "rover", "vote"]
+        await wait_until(pilot, lambda: shown_ids(app) == ids, timeout=8)
+        assert article_list(app).current_id == (kept if moved else "hippo")
+        assert "Hippo escapes" in screen_text(app)
+        assert count_text(app) == "7 of 7"
+
+
+async def test_o_z_and_u_show_articles_another_process_imported(
+    make_app, store_path: Path, subprocess_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+):
+    from tui.screens import main
+
+    monkeypatch.setattr(main, "STORE_CHECK_S", 3600.0)  # only the keys can notice
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        newest = Article(id="hippo", title="Hippo escapes", published="2030-01-01T08:00:00+00:00")
+        _import_elsewhere(store_path, subprocess_env, newest)
+        for key in ("U", "z", "O"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert "hippo" in shown_ids(app), f"{key} shows the imported article"
+            await pilot.press(key)  # back as it was for the next key
+            await pilot.pause()
 
 
 async def test_a_large_store_opens_at_once_and_catches_up_in_the_background(

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from tui_support import drawn_row, shown_ids, wait_until
 
-from store import storage
+from store import journal, storage
 from store.ingest.result import Subscription
 from store.ingest.subscriptions import add_feeds
+from store.journal import journal_path
 from store.state import ReadingState
 
 WIDE = (160, 48)
@@ -39,13 +40,15 @@ def refuse(monkeypatch: pytest.MonkeyPatch, code: int, where: str = "fsync") -> 
 
     target = storage.tempfile if where == "mkstemp" else storage.os
     monkeypatch.setattr(target, where, fail)
+    if where == "mkstemp":  # no file can be created: the journal neither
+        monkeypatch.setattr(journal, "open_for_writing", fail)
 
 
 async def test_m_on_a_full_disk_warns_once_and_keeps_the_flag_in_memory(
     make_app, state_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ReadingState(state_path).toggle_star("bank")  # a state file that must stay as it is
-    saved = state_path.read_bytes()
+    ReadingState(state_path).toggle_star("bank")  # a state that must stay as it is
+    saved = journal_path(state_path).read_bytes()
     app = make_app()
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         refuse(monkeypatch, errno.ENOSPC)
@@ -64,7 +67,7 @@ async def test_m_on_a_full_disk_warns_once_and_keeps_the_flag_in_memory(
         assert app.is_running
         await pilot.press("q")
     assert app.return_code == 0
-    assert state_path.read_bytes() == saved
+    assert journal_path(state_path).read_bytes() == saved
 
 
 async def test_a_read_only_folder_leaves_the_state_file_missing_and_the_app_working(
@@ -80,6 +83,7 @@ async def test_a_read_only_folder_leaves_the_state_file_missing_and_the_app_work
         assert "read-only file system" in warning.lower() and "\n" not in warning
         await pilot.press("q")
     assert not state_path.exists()
+    assert not journal_path(state_path).exists()
 
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Local Wire</title>

@@ -3,9 +3,12 @@ undo (u), the unread count in the search bar, and opening without marking read."
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from textual.widgets import Input, Label, OptionList
 from tui_support import (
+    FIVE_ARTICLES,
     article_list,
     count_text,
     drawn_row,
@@ -77,6 +80,30 @@ async def test_t_adds_tags_with_completion_and_shows_them(make_app, state_path):
         assert ReadingState(state_path).tags_of("cafe") == ("Climate", "later", "quiet")
         await type_query(pilot, "tag:later")
         assert shown_ids(app) == ["cafe", "vote"]
+
+
+async def test_the_tag_dialog_offers_the_feeds_tags_that_tag_finds(make_app):
+    """Tags that came with the articles (a feed's categories) are in use too: listed with
+    the reader's, counted once per article, completed in the feed's spelling."""
+    feed_tags = {"cafe": ("Zürich", "Économie"), "bank": ("Zürich",), "storm": ("weather",)}
+    articles = [replace(a, tags=feed_tags.get(a.id, ())) for a in FIVE_ARTICLES]
+    app = make_app(articles)
+    app.session.edit_tags(["vote", "bank"], parse_tag_change("zurich, later"))
+    async with app.run_test(size=WIDE) as pilot:
+        await type_query(pilot, "tag:zurich")
+        assert shown_ids(app) == ["cafe", "bank", "vote"]
+        await pilot.press("g", "t")
+        await pilot.pause()
+        known = str(app.screen.query_one("#tags-known", Label).content)
+        assert known.startswith("in use: zurich (3), later (2), Économie (1), weather (1)")
+        await type_in(pilot, "eco")
+        await wait_until(pilot, lambda: tag_input(app)._suggestion == "Économie")
+        await pilot.press("escape")
+        await type_query(pilot, "")
+        await pilot.press("T")
+        await pilot.pause()
+        await type_in(pilot, "wea")
+        await wait_until(pilot, lambda: tag_input(app)._suggestion == "weather")
 
 
 async def test_t_removes_with_a_minus_and_esc_cancels(make_app):

@@ -52,10 +52,11 @@ async def test_marks_go_to_the_named_state_file_only(make_app, store_path, tmp_p
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.press("m")
         await wait_until(pilot, lambda: any("Marked read" in n for n in notices(app)))
-    assert '"read": true' in (tmp_path / "readers" / "alice.state.json").read_text().replace(
+    assert '"read": true' in (tmp_path / "readers" / "alice.state.journal").read_text().replace(
         '"read":true', '"read": true'
     )
     assert not store_path.with_name("articles.state.json").exists()
+    assert not store_path.with_name("articles.state.journal").exists()
 
 
 def test_a_read_only_session_creates_no_store(tmp_path, monkeypatch) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, Static
 
 from store.article import Article
 from tui.screens.main import MainScreen
+from tui.widgets.article_body import ArticleBody
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
 
@@ -112,9 +113,14 @@ def header_text(app: App[None]) -> str:
     return _plain(article_view(app).query_one("#article-header", Static))
 
 
-def body_text(app: App[None]) -> str:
+def body_content(app: App[None]) -> Text:
+    """The detail pane's whole text with its styles, as its lines are drawn."""
     article_view(app).catch_up(hidden_too=True)
-    return _plain(article_view(app).query_one("#article-body", Static))
+    return article_view(app).query_one(ArticleBody).styled()
+
+
+def body_text(app: App[None]) -> str:
+    return body_content(app).plain
 
 
 def count_text(app: App[None]) -> str:

@@ -17,7 +17,7 @@ from store.export import (
     write_atomically,
 )
 from tui.commands.output import EXIT_OK, fail, say
-from tui.commands.querying import caught_up_session, parse_cli_query, positive
+from tui.commands.querying import caught_up_session, on_index, parse_cli_query, positive
 
 if TYPE_CHECKING:
     from store.export import Exported
@@ -49,6 +49,7 @@ def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
         "export",
         parents=[parent],
+        free_text="query",
         help="export the articles a query matches (md, json, jsonl, opml)",
         description="Export the articles a query matches, in the order search shows them.",
         epilog=_EPILOG,
@@ -70,7 +71,9 @@ def run_export(args: argparse.Namespace) -> int:
         return query
     try:
         session = caught_up_session(args.db)
-        exported = export_query(session, query, args.format, args.limit, everything=not text)
+        exported = on_index(
+            session, lambda s: export_query(s, query, args.format, args.limit, not text)
+        )
         if args.output is None:
             sys.stdout.write(exported.text)
             return EXIT_OK

@@ -42,14 +42,15 @@ def add_parsers(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
 
 
 def _subscriptions(targets: list[str]) -> list[Subscription]:
-    """URLs as given; anything that is an existing file is read as OPML."""
+    """URLs as given; anything that exists and is not a folder is read as OPML (a FIFO or a
+    device is refused by the reader, not taken for a URL)."""
     from store.ingest.reader import read_paths
     from store.ingest.result import Subscription
 
     found: list[Subscription] = []
     for target in targets:
         path = Path(target)
-        if path.is_file():
+        if path.exists() and not path.is_dir():
             result = read_paths([path])
             if not result.feeds:
                 reason = result.rejects[0].reason if result.rejects else "no feeds in it"

@@ -29,6 +29,11 @@ def fail(message: str) -> int:
     return EXIT_UNUSABLE
 
 
+def warn(message: str) -> None:
+    """Print one clean line on stderr about something that did not stop the command."""
+    print(f"newsdesk: {clean_line(message)}", file=sys.stderr)
+
+
 def say(text: str) -> None:
     print(clean_line(text))
 

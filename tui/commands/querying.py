@@ -4,10 +4,16 @@ the command line, its one-line error, ``--limit``, and a store caught up before 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import TypeVar
 
+from store.errors import IndexDamaged
 from store.query import Query, QueryError, parse_query
+from store.query.nodes import excerpt
 from store.session import Session, open_session
-from tui.commands.output import LazyProgress, fail
+from tui.commands.output import LazyProgress, fail, warn
+
+T = TypeVar("T")
 
 
 def parse_cli_query(text: str) -> Query | int:
@@ -15,7 +21,8 @@ def parse_cli_query(text: str) -> Query | int:
     try:
         return parse_query(text)
     except QueryError as exc:
-        return fail(f"bad query: {exc.message} (at character {exc.start + 1} of {text!r})")
+        where = f"at character {exc.start + 1} of {excerpt(text, exc.start)!r}"
+        return fail(f"bad query: {exc.message} ({where})")
 
 
 def positive(text: str) -> int:
@@ -29,10 +36,27 @@ def positive(text: str) -> int:
     return value
 
 
-def caught_up_session(cli_db: str | None) -> Session:
-    """The store's session, its index brought in step first (with progress on a terminal)."""
+def caught_up_session(cli_db: str | None, say_skipped: bool = True) -> Session:
+    """The store's session, its index brought in step first (with progress on a terminal);
+    documents of the store left out are said in one line on stderr (``say_skipped``)."""
     session = open_session(cli_db)
     if session.needs_catch_up:
-        with LazyProgress("indexing") as progress:
-            session.catch_up(progress.update)
+        _catch_up(session)
+    if say_skipped and (skipped := session.skipped()):
+        warn(f"{skipped}; see newsdesk store info")
     return session
+
+
+def on_index(session: Session, work: Callable[[Session], T]) -> T:
+    """``work`` done on the session's index; when it finds the index damaged (started
+    afresh), the index is built again from the store and ``work`` done once more."""
+    try:
+        return work(session)
+    except IndexDamaged:
+        _catch_up(session)
+        return work(session)
+
+
+def _catch_up(session: Session) -> None:
+    with LazyProgress("indexing") as progress:
+        session.catch_up(progress.update)

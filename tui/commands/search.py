@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 from store.errors import StoreError
 from store.sanitize import clean_line
 from tui.commands.output import EXIT_OK, fail, print_json
-from tui.commands.querying import caught_up_session, parse_cli_query, positive
+from tui.commands.querying import caught_up_session, on_index, parse_cli_query, positive
 
 if TYPE_CHECKING:
+    from store.query import Query
+    from store.session import Session
     from tui.commands.output import SubParsers
 
 JSON_FIELDS = ("id", "title", "source", "published", "url")
@@ -36,6 +38,7 @@ def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
         "search",
         parents=[parent],
+        free_text="query",
         help="print the articles a query matches",
         description="Search the store with the query language of the search pane and print\n"
         "the matching articles (date, source, title), best first.",
@@ -54,12 +57,10 @@ def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=run_search)
 
 
-def quoting_hint(args: argparse.Namespace, unknown: list[str]) -> str:
-    """For ``newsdesk search gaza -truce``: the shell split a query that needs quotes."""
-    if getattr(args, "run", None) is not run_search:
-        return ""
-    words = " ".join([*args.query, *unknown])
-    return f" (quote a query with -words: newsdesk search '{words}')"
+def quoting_hint(args: argparse.Namespace) -> str:
+    """For an unknown ``--word`` given to a command that takes a query (``search``,
+    ``export``), which may have been meant as a word of it."""
+    return " (a query after -- is read as it is)" if hasattr(args, "query") else ""
 
 
 def run_search(args: argparse.Namespace) -> int:
@@ -68,16 +69,23 @@ def run_search(args: argparse.Namespace) -> int:
         return query
     try:
         session = caught_up_session(args.db)
+        found, matched, total = on_index(session, lambda s: _results(s, query, args.limit))
     except StoreError as exc:
         return fail(str(exc))
-    rowids = session.index.search(query)
-    shown = rowids if args.limit is None else rowids[: args.limit]
-    found = session.index.documents(shown)
     if args.json:
         print_json([{name: doc.get(name, "") for name in JSON_FIELDS} for doc in found])
     else:
-        _print_rows(found, len(rowids), session.total())
+        _print_rows(found, matched, total)
     return EXIT_OK
+
+
+def _results(
+    session: Session, query: Query, limit: int | None
+) -> tuple[list[dict[str, Any]], int, int]:
+    """(documents to print, how many match, how many articles there are)."""
+    rowids = session.index.search(query)
+    shown = rowids if limit is None else rowids[:limit]
+    return session.index.documents(shown), len(rowids), session.total()
 
 
 def _print_rows(documents: list[dict[str, Any]], matched: int, total: int) -> None:

@@ -105,7 +105,7 @@ class LinkActions(Screen[None]):
         self.notify("Link copied", timeout=2)
 
     def action_link_list(self) -> None:
-        article = self.current_article()
+        article = self.query_one(ArticleView).shown_article()
         if article is None:
             self.notify("No article selected", timeout=2)
             return

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from store.links import Link
+from store.links import Link, readable_url
 
 QUICK_KEYS = 9
 
@@ -101,9 +101,10 @@ class LinkListScreen(ModalScreen[None]):
 
 
 def _prompt(number: int, link: Link) -> Text:
-    """``url`` is clean already (``article_links``); shown as text, never as markup."""
+    """``url`` is clean already (``article_links``); shown as text, never as markup, in the
+    script it was written in (``readable_url``)."""
     key = f"{number:>2} " if number <= QUICK_KEYS else "   "
     line = Text(key, style="bold")
-    line.append(link.url)
+    line.append(readable_url(link.url))
     line.append(f"  {link.where}", style="dim")
     return line

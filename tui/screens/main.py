@@ -27,7 +27,8 @@ from store.index.searcher import RANK_WINDOW
 from store.index.sync import BATCH as BATCH_SHOWN
 from store.query import QueryError, parse_query
 from store.query.highlight import Span, hit_spans
-from store.query.nodes import Text, positive_texts
+from store.query.nodes import Text, excerpt, positive_texts
+from store.sanitize import clean_line
 from store.saved import SavedSearch
 from store.session import Session
 from tui.screens.arranging import ArrangingScreen
@@ -107,6 +108,7 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.session.index.on_damaged = self._index_damaged_later
         article_list = self.query_one(ArticleList)
         article_list.flags = self.state
         self.query_one(ArticleView).tags_of = self.state.tags_of
@@ -116,6 +118,20 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
         if self.session.needs_catch_up:
             self._start_catch_up()
         self.set_interval(STORE_CHECK_S, self._check_store)
+
+    def _index_damaged_later(self) -> None:
+        """Told by the index (maybe while a row is drawn): dealt with once this is done."""
+        self.call_later(self._index_damaged)
+
+    def _index_damaged(self) -> None:
+        """The index file was found damaged and started afresh: build it from the store."""
+        self.notify(
+            "Search index damaged: rebuilding it from the store",
+            severity="warning",
+            timeout=8,
+        )
+        self._rerun()
+        self._start_catch_up()
 
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
@@ -166,23 +182,31 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
         search.set_error(None)
         if query == self.search_query and self.shown:
             return  # a word too short to filter yet, a space: the same result (the box redraws)
-        self.search_query = query
-        self._run_query(text, complete=not typing)
+        previous, self.search_query = self.search_query, query
+        if not self._run_query(text, complete=not typing):
+            self.search_query = previous  # the list still shows the last good result
 
-    def _run_query(self, text: str, complete: bool = False, keep: bool = True) -> None:
+    def _run_query(self, text: str, complete: bool = False, keep: bool = True) -> bool:
         """Show the result; while typing, only its first rows when it is large, and the
-        whole of it once typing pauses. ``keep``: the cursor stays on its article."""
+        whole of it once typing pauses. ``keep``: the cursor stays on its article. A search
+        the index cannot run is said beside the box, the list left as it was (``False``)."""
         first = None if complete or not self.query_one(SearchBar).typing else TYPING_ROWS
         arrangement = self.arrangement
-        self.shown = self.session.search(arrangement.applied(self.search_query), first)
+        try:
+            shown = self.session.search(arrangement.applied(self.search_query), first)
+        except StoreError as exc:
+            self.query_one(SearchBar).set_error(str(exc))
+            return False
+        self.shown = shown
         self._complete_later(None if self.shown.complete else text)
         terms = positive_texts(self.search_query.root)
         article_list = self.query_one(ArticleList)
         article_list.hits = _title_hits(terms)
         self.query_one(ArticleView).set_terms(terms)
-        empty = f"No articles match “{text.strip()}”" if text.strip() else "No articles yet"
+        quoted = excerpt(text.strip())
+        empty = f"No articles match “{quoted}”" if quoted else "No articles yet"
         if arrangement.unread_only and self.shown.complete:
-            empty = "No unread articles" + (f" match “{text.strip()}”" if text.strip() else "")
+            empty = "No unread articles" + (f" match “{quoted}”" if quoted else "")
         groups = self._grouper.groups(self.shown, arrangement.grouping(self.search_query))
         article_list.show(self.shown, empty, groups, keep)
         self.query_one(SearchBar).set_arrangement(arrangement.describe(self.search_query))
@@ -191,6 +215,7 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
             self.query_one(ArticleView).show_article(None)
         if self.has_class("-facets"):
             self._count_facets(self.shown.rowids[:FACET_SAMPLE])
+        return True
 
     def _complete_later(self, text: str | None) -> None:
         """Fetch the whole result of ``text`` when typing pauses (``None``: nothing to do)."""
@@ -341,16 +366,22 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
         self.query_one(SearchBar).set_status("")
         if fetched:
             self._check_store()
-            self._rerun()
         self.notify(message, timeout=6, markup=False)
 
     def _check_store(self) -> None:
-        """Catch up with a store changed by another process, or by hand."""
-        if not self.session.index.in_step(self.session.store_path):
+        """Catch up with a store changed by another process, or by hand; after an import
+        or a fetch, which catch the index up themselves, show the index as it is now."""
+        index = self.session.index
+        if not index.in_step(self.session.store_path):
             self._start_catch_up()
+        elif index.changed_elsewhere() and not self._catching_up():
+            self._caught_up(CatchUp())
+
+    def _catching_up(self) -> bool:
+        return any(worker.group == "index" and worker.is_running for worker in self.workers)
 
     def _start_catch_up(self) -> None:
-        if any(worker.group == "index" and worker.is_running for worker in self.workers):
+        if self._catching_up():
             return
         if self.session.index.path is None:  # in memory: only this connection sees it
             self._caught_up(self.session.index.catch_up(self.session.store_path))
@@ -393,15 +424,9 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
         self.query_one(SearchBar).set_status("")
         self.session.reload_flags()
         self._rerun()
-        if report.rejects:
-            first = report.rejects[0]
-            self.notify(
-                f"{len(report.rejects)} invalid document(s) skipped "
-                f"(first: {first.item}: {first.reason})",
-                severity="warning",
-                timeout=8,
-                markup=False,
-            )
+        if report.rejects and report.rejects != self.session.rejects:
+            self.session.rejects = report.rejects
+            self.notify(skipped_note(self.session), severity="warning", timeout=8, markup=False)
 
     def _catch_up_failed(self, message: str) -> None:
         self.query_one(SearchBar).set_status("")
@@ -424,6 +449,8 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
         index = SearchIndex.open(self.session.store_path)
         try:
             articles = [a for a in map(index.article, rowids) if a is not None]
+        except StoreError:  # a damaged index: counted again once it is rebuilt
+            articles = []
         finally:
             index.close()
         self.app.call_from_thread(self._show_facets, entity_facets(articles))
@@ -455,7 +482,8 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
                 return
             number = self.session.saved.all().index(search) + 1
             key = f"; {number} opens it" if number <= QUICK_KEYS else ""
-            self.notify(f"Saved “{search.name}” (v lists saved searches{key})", markup=False)
+            name = clean_line(search.name)
+            self.notify(f"Saved “{name}” (v lists saved searches{key})", markup=False)
             self._warn_unsaved(self.session.saved.error)
 
         self.app.push_screen(SaveSearchScreen(text), saved)
@@ -476,7 +504,7 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
             return
         self._set_reading(False)
         self.query_one(SearchBar).set_value(search.query)
-        self.notify(f"Saved search “{search.name}”", timeout=2, markup=False)
+        self.notify(f"Saved search “{clean_line(search.name)}”", timeout=2, markup=False)
 
     def _warn_unsaved(self, error: str | None) -> None:
         if error:
@@ -487,6 +515,12 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
         term = EntityFacets.Chosen(event.kind, event.name).term
         self.query_one(SearchBar).set_value(f"{term} ")
         self._set_reading(False)
+
+
+def skipped_note(session: Session) -> str:
+    """The store's documents left out, and the first of them (``session.rejects``)."""
+    first = session.rejects[0]
+    return clean_line(f"{session.skipped()} (first: {first.item}: {first.reason})")
 
 
 def _title_hits(terms: list[Text]) -> Callable[[str], list[Span]]:

@@ -58,7 +58,8 @@ class ReadingStateActions(Screen[None]):
         article = self.session.article(article_id)
         title = _shortened(clean_line(article.title if article is not None else article_id))
         state = self.session.state
-        dialog = TagsScreen(f"Tags of “{title}”", state.tags_of(article_id), state.known_tags())
+        known = self.session.known_tags()
+        dialog = TagsScreen(f"Tags of “{title}”", state.tags_of(article_id), known)
         self.app.push_screen(dialog, lambda change: self._tag([article_id], change))
 
     def action_tag_all(self) -> None:
@@ -68,7 +69,7 @@ class ReadingStateActions(Screen[None]):
             self.notify("No articles to tag", timeout=2)
             return
         title = f"Tag all {_articles(len(ids))} of the result"
-        dialog = TagsScreen(title, (), self.session.state.known_tags())
+        dialog = TagsScreen(title, (), self.session.known_tags())
         self.app.push_screen(dialog, lambda change: self._tag(ids, change))
 
     def _tag(self, article_ids: list[str], change: TagChange | None) -> None:

@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -53,6 +54,38 @@ class SaveSearchScreen(ModalScreen[str | None]):
             self.dismiss(event.value)
 
 
+class SavedList(OptionList):
+    """The saved searches, moved through with the list's vim keys as well as arrows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="saved.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="saved.up"),
+        Binding("g", "first", "First", show=False, id="saved.first"),
+        Binding("G", "last", "Last", show=False, id="saved.last"),
+    ]
+
+
+class ConfirmDeleteScreen(ModalScreen[bool]):
+    """Asks before a saved search is deleted, as newsboat does: ``y`` deletes, any other
+    key keeps it, so one stray key never loses a search."""
+
+    def __init__(self, search: SavedSearch) -> None:
+        super().__init__()
+        self.search = search
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box", classes="dialog"):
+            name = clean_line(self.search.name)
+            yield Label(f"Delete the saved search “{name}”?", classes="dialog-title", markup=False)
+            yield Label(clean_line(self.search.query), id="confirm-query", markup=False)
+            yield Label("y deletes · any other key keeps it", classes="dialog-hint")
+
+    def on_key(self, event: Key) -> None:
+        event.stop()  # the key answers the question and does nothing else
+        event.prevent_default()
+        self.dismiss(event.key == "y")
+
+
 class SavedSearchesScreen(ModalScreen[SavedSearch | None]):
     """Every saved search with its unread and total counts; enter (or 1-9) opens one."""
 
@@ -73,9 +106,9 @@ class SavedSearchesScreen(ModalScreen[SavedSearch | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="saved-box", classes="dialog"):
             yield Label("Saved searches", classes="dialog-title")
-            yield OptionList(*self._options(), id="saved-list")
+            yield SavedList(*self._options(), id="saved-list")
             yield Label(
-                "enter or 1-9 opens · d deletes · esc closes",
+                "j/k moves · enter or 1-9 opens · d deletes · esc closes",
                 classes="dialog-hint",
             )
 
@@ -106,16 +139,27 @@ class SavedSearchesScreen(ModalScreen[SavedSearch | None]):
             self.dismiss(self.searches[number - 1])
 
     def action_delete(self) -> None:
-        options = self.query_one(OptionList)
-        position = options.highlighted
+        """Delete the highlighted search once the reader confirms it."""
+        position = self.query_one(OptionList).highlighted
         if position is None or not self.searches:
             return
-        gone = self.searches.pop(position)
+        search = self.searches[position]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(search)
+
+        self.app.push_screen(ConfirmDeleteScreen(search), answered)
+
+    def _delete(self, gone: SavedSearch) -> None:
+        options = self.query_one(OptionList)
+        position = self.searches.index(gone)
+        self.searches.pop(position)
         self.session.saved.delete(gone.name)
         options.set_options(self._options())
         if self.searches:
             options.highlighted = min(position, len(self.searches) - 1)
-        self.notify(f"Deleted “{gone.name}”", timeout=3, markup=False)
+        self.notify(f"Deleted “{clean_line(gone.name)}”", timeout=3, markup=False)
         self._count(0)
 
 

@@ -19,6 +19,7 @@ from textual.widgets import Input, Label
 
 from store.sanitize import clean_line
 from store.undo import TagChange, parse_tag_change, tag_key
+from tui.widgets.text_input import TextInput
 
 SHOWN_KNOWN = 8
 """Tags in use listed in the dialog, most used first."""
@@ -26,7 +27,7 @@ SHOWN_KNOWN = 8
 
 class TagSuggester(Suggester):
     """Completes the tag being typed (the text after the last comma) from ``known``;
-    after "-", from the tags the article has."""
+    after "-", from the tags the article has. Case and accents aside, as tags match."""
 
     def __init__(self, known: Sequence[str], current: Sequence[str]) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
@@ -41,14 +42,16 @@ class TagSuggester(Suggester):
             return None
         have = {tag_key(tag) for tag in self.current}
         choices = self.current if removing else [t for t in self.known if tag_key(t) not in have]
+        typed = tag_key(name)
         for tag in choices:
-            if tag.lower().startswith(name.lower()) and len(tag) > len(name):
+            # As tags are matched: "eco" completes "Économie".
+            if tag_key(tag).startswith(typed) and len(tag) > len(name):
                 # The tag as it is spelled already, so one tag keeps one spelling.
                 return value[: len(value) - len(name)] + tag
         return None
 
 
-class TagInput(Input):
+class TagInput(TextInput):
     """An input where tab accepts the completion, as right does."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -12,13 +12,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncssh
-
+from store.storage import open_regular
 from tui.serve.defaults import (
     DEFAULT_IDLE_TIMEOUT_S,
+    DEFAULT_KEEPALIVE_S,
     DEFAULT_MAX_SESSIONS,
     default_host_key_path,
 )
+from tui.serve.ssh import asyncssh
 
 
 class ServeError(Exception):
@@ -36,6 +37,8 @@ class ServeOptions:
     host_key: asyncssh.SSHKey
     max_sessions: int = DEFAULT_MAX_SESSIONS
     idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S
+    keepalive_s: float = DEFAULT_KEEPALIVE_S
+    """Seconds between checks that a logged-in client still answers."""
 
 
 def is_loopback(host: str) -> bool:
@@ -97,7 +100,8 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
 def load_authorized_keys(path: Path) -> tuple[asyncssh.SSHAuthorizedKeys, int]:
     """The keys that may log in, and how many lines hold one; refuses an empty file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with open_regular(path) as file:
+            text = file.read().decode("utf-8")
     except FileNotFoundError:
         raise ServeError(
             f"{path}: no such file: put each reader's public key in it "

@@ -25,17 +25,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import asyncssh
-
 import tui
 from store.paths import reader_state_path
 from tui.serve.options import AuthorizedKeys, ServeOptions
+from tui.serve.ssh import asyncssh
 
 READ_CHUNK = 64 * 1024
 INPUT_HIGH_WATER = 64 * 1024
 """Keys not yet taken by the app beyond this pause reading from the client (flow control)."""
-KILL_GRACE_S = 2.0
-"""A session's process gets this long after SIGHUP before SIGKILL."""
+STOP_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGKILL)
+"""How a session's app is ended: hung up, then asked to stop, then killed."""
+STOP_GRACE_S = 1.0
+"""How long the app has after each of ``STOP_SIGNALS`` before the next one."""
 OUTPUT_DRAIN_S = 1.0
 """After the app exits, its last output is relayed for at most this long."""
 TERMINAL_RESET = (
@@ -89,6 +90,11 @@ class Hub:
         self.stopping = True
         for session in list(self.sessions):
             session.end("server stopped", "newsdesk: the server is stopping")
+
+    def kill_all(self) -> None:
+        """The last resort when stopping: SIGKILL to every session's app still running."""
+        for session in list(self.sessions):
+            session.kill()
 
 
 @dataclass(frozen=True)
@@ -199,7 +205,7 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
     def connection_lost(self, exc: Exception | None) -> None:
         self._on_close()
         if self._running:
-            self.end("disconnected")
+            self.end(f"disconnected: {printable(str(exc))}" if exc else "disconnected")
         else:
             self._log_refusal()
 
@@ -214,9 +220,7 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         self._cancel_idle_timer()
         if message and self._chan is not None and not self._chan.is_closing():
             self._chan.write(TERMINAL_RESET + b"\r\n" + message.encode() + b"\r\n")
-        if self._proc is not None and self._proc.returncode is None:
-            _signal_group(self._proc.pid, signal.SIGHUP)
-            asyncio.get_running_loop().call_later(KILL_GRACE_S, self._kill)
+        self._stop_app()
 
     async def _run(self) -> None:
         status = 1
@@ -228,8 +232,7 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         except Exception as exc:  # a fault here ends this session only, in one log line
             self._reason = f"internal error: {type(exc).__name__}: {exc}"
             self._write_line("newsdesk: the session failed: try again later")
-            if self._proc is not None and self._proc.returncode is None:
-                _signal_group(self._proc.pid, signal.SIGKILL)
+            self.kill()
         finally:
             self._hub.sessions.discard(self)
             self._cancel_idle_timer()
@@ -256,7 +259,7 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         finally:
             os.close(slave)
         if self._reason is not None:  # ended while starting
-            _signal_group(self._proc.pid, signal.SIGHUP)
+            self._stop_app()
         self._watch_output(True)
         self._schedule_idle_check(self._hub.options.idle_timeout_s)
         status = await self._proc.wait()
@@ -352,7 +355,18 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
             os.close(self._master)
             self._master = -1
 
-    def _kill(self) -> None:
+    def _stop_app(self, step: int = 0) -> None:
+        """Send the app's process group ``STOP_SIGNALS[step]``, then the next one after
+        ``STOP_GRACE_S`` until the app has ended: whatever the app ignores or blocks, SIGKILL
+        comes within a few seconds."""
+        if self._proc is None or self._proc.returncode is not None:
+            return
+        _signal_group(self._proc.pid, STOP_SIGNALS[step])
+        if step + 1 < len(STOP_SIGNALS):
+            loop = asyncio.get_running_loop()
+            loop.call_later(STOP_GRACE_S, self._stop_app, step + 1)
+
+    def kill(self) -> None:
         if self._proc is not None and self._proc.returncode is None:
             _signal_group(self._proc.pid, signal.SIGKILL)
 

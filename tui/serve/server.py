@@ -15,17 +15,20 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import asyncssh
-
 from tui.serve.options import ServeOptions
 from tui.serve.relay import Hub, Peer, ReaderSession, printable
+from tui.serve.ssh import asyncssh
 
 LOGIN_TIMEOUT_S = 30.0
+MAX_KEYS_LOGGED = 4
+"""The keys a refused login's log line names, at most (a client may offer dozens)."""
 CONNECTIONS_PER_SESSION = 2
 """Open connections allowed per session of --max-sessions (plus a few): enough for readers
 reconnecting, not for a flood of logins that never finish."""
 SPARE_CONNECTIONS = 8
 STOP_WAIT_S = 5.0
+"""How long stopping waits for the sessions' processes (they have ended well before)."""
+KEEPALIVE_COUNT = 3
 
 
 class ReaderServer(asyncssh.SSHServer):
@@ -36,8 +39,7 @@ class ReaderServer(asyncssh.SSHServer):
         self._conn: asyncssh.SSHServerConnection | None = None
         self._user: str | None = None
         self._authed = False
-        self._keys_tried = 0
-        self._unnamed = False
+        self._key_refusals: list[str] = []
         self._counted = False
         self._keys = hub.options.authorized_keys
         self._channels = 0
@@ -50,6 +52,7 @@ class ReaderServer(asyncssh.SSHServer):
         self._conn = conn
         self._peer = _address(conn.get_extra_info("peername"))
         self._local = _address(conn.get_extra_info("sockname"))
+        self._refuse_agent_and_x11(conn)
         hub = self._hub
         hub.connections += 1
         self._counted = True
@@ -66,12 +69,14 @@ class ReaderServer(asyncssh.SSHServer):
             self._hub.connections -= 1
             self._counted = False
         if self._user is not None and not self._authed:
-            host, port = self._peer
-            tried = self._keys_tried
-            keys = "no key offered" if not tried else f"{tried} unknown key(s) offered"
-            if self._unnamed:
-                keys = 'a listed key with no principals="..." naming its readers'
-            self._hub.log(f"refused {printable(self._user)} from {host}:{port}: login ({keys})")
+            shown = self._key_refusals[:MAX_KEYS_LOGGED]
+            if more := len(self._key_refusals) - len(shown):
+                shown.append(f"{more} more key(s)")
+            self._log_refusal(f"login ({'; '.join(shown) or 'no key offered'})")
+
+    def _log_refusal(self, what: str) -> None:
+        host, port = self._peer
+        self._hub.log(f"refused {printable(self._user or '?')} from {host}:{port}: {what}")
 
     def begin_auth(self, username: str) -> bool:
         self._user = username
@@ -94,12 +99,16 @@ class ReaderServer(asyncssh.SSHServer):
         limits where a key may come from."""
         host = self._peer[0]
         options = self._keys.validate(key, host, host, [username])
+        refusal = None
         if options is not None and "principals" not in options:
-            self._unnamed = True
-            options = None
-        if options is None:
-            self._keys_tried += 1
-        return options is not None
+            refusal = f'key {_fingerprint(key)} listed with no principals="..." naming its readers'
+        elif options is None and self._keys.validate(key, host, host, None) is not None:
+            refusal = f"key {_fingerprint(key)} not authorised for user {printable(username)}"
+        elif options is None:
+            refusal = f"unknown key {_fingerprint(key)} (not listed, or not from {host})"
+        if refusal is not None and refusal not in self._key_refusals:
+            self._key_refusals.append(refusal)
+        return refusal is None
 
     def auth_completed(self) -> None:
         self._authed = True
@@ -132,23 +141,52 @@ class ReaderServer(asyncssh.SSHServer):
         peer = Peer(self._user, host, port, local_host, local_port)
         return ReaderSession(self._hub, peer, self._channel_closed)
 
-    def connection_requested(self, *_: Any) -> bool:
+    def connection_requested(self, dest_host: str, dest_port: int, *_: Any) -> bool:
+        self._log_refusal(f"port forwarding -L to {_place(dest_host, dest_port)}")
         return False
 
-    def server_requested(self, *_: Any) -> bool:
+    def server_requested(self, listen_host: str, listen_port: int) -> bool:
+        self._log_refusal(f"port forwarding -R from {_place(listen_host, listen_port)}")
         return False
 
-    def unix_connection_requested(self, *_: Any) -> bool:
+    def unix_connection_requested(self, dest_path: str) -> bool:
+        self._log_refusal(f"forwarding -L to Unix socket {printable(dest_path)}")
         return False
 
-    def unix_server_requested(self, *_: Any) -> bool:
+    def unix_server_requested(self, listen_path: str) -> bool:
+        self._log_refusal(f"forwarding -R from Unix socket {printable(listen_path)}")
         return False
 
-    def tun_requested(self, *_: Any) -> bool:
+    def tun_requested(self, unit: int | None) -> bool:
+        self._log_refusal("tunnel (-w)")
         return False
 
-    def tap_requested(self, *_: Any) -> bool:
+    def tap_requested(self, unit: int | None) -> bool:
+        self._log_refusal("tunnel (-w, Ethernet)")
         return False
+
+    def _refuse_agent_and_x11(self, conn: asyncssh.SSHServerConnection) -> None:
+        """Agent and X11 forwarding are turned off in the server's options; the library
+        refuses them with no call of its own, at these two points, which log it here."""
+
+        async def no_agent() -> bool:
+            self._log_refusal("agent forwarding (-A)")
+            return False
+
+        async def no_x11(*_: Any) -> None:
+            self._log_refusal("X11 forwarding (-X)")
+
+        setattr(conn, "create_agent_listener", no_agent)  # noqa: B010
+        setattr(conn, "attach_x11_listener", no_x11)  # noqa: B010
+
+
+def _fingerprint(key: asyncssh.SSHKey) -> str:
+    """The public key's fingerprint (``SHA256:...``): names the key, reveals nothing."""
+    return key.get_fingerprint()
+
+
+def _place(host: str, port: int) -> str:
+    return f"{printable(host)}:{port}"
 
 
 def _address(value: Any) -> tuple[str, int]:
@@ -171,41 +209,73 @@ async def start_server(options: ServeOptions, hub: Hub) -> asyncssh.SSHAcceptor:
         allow_scp=False,
         sftp_factory=None,
         reuse_address=True,
-        # A reader whose network went away is noticed in about 3 minutes, not at the idle
-        # timeout.
-        keepalive_interval=60,
-        keepalive_count_max=3,
+        # A reader whose client or network went away without a word is noticed after
+        # KEEPALIVE_COUNT unanswered keepalives (3 minutes), not at the idle timeout.
+        keepalive_interval=options.keepalive_s,
+        keepalive_count_max=KEEPALIVE_COUNT,
     )
 
 
 async def serve_until_stopped(
     options: ServeOptions, log: Callable[[str], None], ready: Callable[[int], None]
 ) -> None:
-    """Serve until SIGINT or SIGTERM, then end every session (their processes too)."""
-    hub = Hub(options, log)
-    acceptor = await start_server(options, hub)
-    ready(acceptor.get_port())
+    """Serve until SIGINT, SIGTERM or SIGHUP (see ``_catch_stop_signals``), then end every
+    session and wait for their processes."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    loop.set_exception_handler(lambda _, context: _log_internal(log, context))
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    restore = _catch_stop_signals(loop, stop.set)
+    hub = Hub(options, log)
     try:
-        await stop.wait()
+        acceptor = await start_server(options, hub)
+        ready(acceptor.get_port())
+        loop.set_exception_handler(lambda _, context: _log_internal(log, context))
+        try:
+            await stop.wait()
+        finally:
+            acceptor.close()
+            await _end_sessions(hub)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(acceptor.wait_closed(), STOP_WAIT_S)
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        restore()
+
+
+def _catch_stop_signals(
+    loop: asyncio.AbstractEventLoop, stop: Callable[[], None]
+) -> Callable[[], None]:
+    """SIGINT and SIGTERM stop the server even when it was started with them ignored or
+    blocked (a shell's background job, a service manager's mask). SIGHUP stops it too,
+    unless it came ignored (``nohup``): then a hangup is caught and ignored. Every one of
+    them is caught rather than ignored, so that each session's process starts with its
+    default action. Returns what puts the signals back as they were."""
+    wanted = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
+    before = {sig: signal.getsignal(sig) for sig in wanted}
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, wanted)
+    for sig in wanted:
+        hangup_ignored = sig == signal.SIGHUP and before[sig] == signal.SIG_IGN
+        loop.add_signal_handler(sig, (lambda: None) if hangup_ignored else stop)
+
+    def restore() -> None:
+        for sig, handler in before.items():
             loop.remove_signal_handler(sig)
-        acceptor.close()
-        hub.stop_all()
-        await _wait_for_sessions(hub)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(acceptor.wait_closed(), STOP_WAIT_S)
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+
+    return restore
 
 
-async def _wait_for_sessions(hub: Hub) -> None:
-    deadline = asyncio.get_running_loop().time() + STOP_WAIT_S
+async def _end_sessions(hub: Hub) -> None:
+    """End every session and wait for its process; SIGKILL for any still there at the end."""
+    hub.stop_all()
+    if not await _sessions_ended(hub, STOP_WAIT_S):
+        hub.kill_all()
+        await _sessions_ended(hub, STOP_WAIT_S)
+
+
+async def _sessions_ended(hub: Hub, wait_s: float) -> bool:
+    deadline = asyncio.get_running_loop().time() + wait_s
     while hub.sessions and asyncio.get_running_loop().time() < deadline:
         await asyncio.sleep(0.05)
+    return not hub.sessions
 
 
 def _log_internal(log: Callable[[str], None], context: dict[str, Any]) -> None:

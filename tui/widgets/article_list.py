@@ -14,6 +14,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
+from textual.events import Resize
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -86,7 +87,7 @@ class ArticleList(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    ArticleList { height: 1fr; }
+    ArticleList { height: 1fr; overflow-x: hidden; }
     ArticleList > .article-list--cursor { background: $block-cursor-blurred-background; }
     ArticleList:focus > .article-list--cursor { background: $block-cursor-background; }
     ArticleList > .article-list--unread { text-style: bold; }
@@ -133,7 +134,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.articles = rows
         self.lines = Lines(len(rows), groups)
         self.empty_message = empty_message
-        self.virtual_size = Size(self.size.width, len(self.lines))
+        self.virtual_size = Size(0, len(self.lines))  # rows are cut to the width: no x scroll
         index = (rows.position_of(current) or 0) if keep else 0
         self.set_reactive(ArticleList.cursor, self.validate_cursor(index))
         self.refresh()
@@ -156,6 +157,11 @@ class ArticleList(ScrollView, can_focus=True):
         self._bring_into_view(new)
         if self.current_id is not None:
             self.post_message(self.Highlighted(self.current_id))
+
+    def on_resize(self, event: Resize) -> None:
+        """A pane grown or shrunk (the entity facets shown, the terminal resized) keeps
+        the cursor's row on screen."""
+        self._bring_into_view(self.cursor)
 
     def _bring_into_view(self, index: int) -> None:
         """Scroll only when the row is off screen, and then put it in the middle: every
@@ -204,9 +210,13 @@ class ArticleList(ScrollView, can_focus=True):
         self._page(-1)
 
     def _page(self, direction: int) -> None:
-        """A screenful of lines (headers included) down or up, onto the row there."""
+        """A screenful of lines (headers included) down or up, onto the row there; a page
+        that ends on a header goes on to the row beyond it, so up mirrors down."""
         step = max(1, self.scrollable_content_region.height - 1)
-        target = self.lines.position_at(self.lines.line_of(self.cursor) + direction * step)
+        line = self.lines.line_of(self.cursor) + direction * step
+        target = self.lines.position_at(line)
+        if direction < 0 and isinstance(self.lines.at(max(0, line)), Group):
+            target = max(0, target - 1)  # the row above the header, not the one below it
         if target == self.cursor and self.articles:
             target = self.cursor + direction  # a header filled the page: still move
         self.cursor = target

@@ -5,12 +5,17 @@ selection through the text); ``n``/``N`` jump between the mentions of the select
 counting "Katz" and "Israel Katz" as one person, or, with no entity selected, between the
 search's hits; ``a`` asks for every article that mentions the selected entity. The link
 under the title and the URLs in the body are OSC 8 hyperlinks (http, https, mailto only).
+
+The body is drawn a line at a time (``ArticleBody``): only what is on screen is styled, so
+an article of any length opens at once. Its first ``SHOWN_BYTES`` are shown (a note says
+so when there is more); the search's hits in a long text are found in a worker.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.style import Style
@@ -24,15 +29,28 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from store.article import ENTITY_KINDS, Article, Entity
-from store.entities import extract_entities
+from store.entities import extract_entities, outside_urls
 from store.entity_index import canonical_names
 from store.fold import fold
-from store.links import find_urls, hyperlink_target
-from store.query.highlight import Span, hit_spans
+from store.links import UrlSpan, find_urls, hyperlink_target
+from store.query.highlight import Span, hit_spans, without_overlaps
 from store.query.nodes import Text as Term
 from store.sanitize import clean_line, clean_text
+from tui.widgets.article_body import ArticleBody
+
+SHOWN_BYTES = 1_000_000
+"""How much of an article's text the pane shows (UTF-8): a long book, far more than any
+news article; the rest is a link away."""
+FIELD_CHARS = 2_000
+"""A header field (title, source, author, link, tags) is cut to this length."""
+HITS_AT_ONCE = 50_000
+"""Texts up to this long have their search hits found at once; longer, in a worker, in
+parts of this size."""
+EXTRACTED_KEPT = 16
+"""Entities extracted on display are remembered for this many articles."""
 
 KIND_LABELS = {
     "person": "person",
@@ -94,11 +112,19 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.entities: tuple[Entity, ...] = ()
         self._names: dict[int, str] = {}
         self._body = ""
+        self._cut_from = 0
+        """The length of the article's text when only a part of it is shown, else 0."""
+        self._urls: list[UrlSpan] = []
+        self._url_spans = _Spans.of(())
+        self._entity_spans = _Spans.of(())
         self._extracted: dict[str, tuple[Entity, ...]] = {}
         self.terms: list[Term] = []
         """The search's words and phrases, marked where they occur."""
         self._hits: list[Span] = []
+        self._hit_spans = _Spans.of(())
         self._hit: int | None = None
+        self._finding_hits = False
+        """Hits are being found in a worker."""
         self._stale = False
         """Changed while hidden: drawn when next shown."""
         self._draw_hidden = False
@@ -110,7 +136,10 @@ class ArticleView(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(id="article-header")
         yield Static(id="article-legend")
-        yield Static(id="article-body")
+        cut = Static(id="article-cut")
+        cut.display = False
+        yield cut
+        yield ArticleBody(id="article-body")
 
     def show_article(self, article: Article | None, rest: float = 0.0) -> None:
         """Show ``article``; with ``rest``, draw it only once no other article has come for
@@ -119,9 +148,13 @@ class ArticleView(VerticalScroll, can_focus=True):
         shown for every other purpose at once (links, tags)."""
         self._hold(rest)
         self.article = article
-        self._body = clean_text(article.body or article.summary) if article else ""
-        self.entities = self._shown_kinds(self._known_entities(article))
-        self._names = canonical_names(self.entities)
+        text = (article.body or article.summary) if article else ""
+        shown = _first_bytes(text, SHOWN_BYTES)
+        self._cut_from = len(text) if len(shown) < len(text) else 0
+        self._body = clean_text(shown)
+        self._urls = find_urls(self._body)
+        self._url_spans = _Spans.of((url.start, url.end) for url in self._urls)
+        self._set_entities(self._known_entities(article))
         self.set_reactive(ArticleView.selected, None)
         self._find_hits()
         self._render_header()
@@ -185,20 +218,54 @@ class ArticleView(VerticalScroll, can_focus=True):
             self._render_header()
 
     def _find_hits(self) -> None:
-        self._hits = hit_spans(self._body, self.terms, "body")
+        """The search's hits in the text: at once in a short one, else in a worker (the text
+        shows at once, its hits marked when they are found)."""
         self._hit = None
+        long_text = len(self._body) > HITS_AT_ONCE and any(
+            term.field in (None, "body") for term in self.terms
+        )
+        self._set_hits([] if long_text else hit_spans(self._body, self.terms, "body"))
+        self._finding_hits = long_text
+        if long_text:
+            self._find_hits_apart(self._body, list(self.terms))
+
+    def _set_hits(self, hits: list[Span]) -> None:
+        self._hits = hits
+        self._hit_spans = _Spans.of(hits)
+
+    @work(thread=True, exclusive=True, group="hits")
+    def _find_hits_apart(self, body: str, terms: list[Term]) -> None:
+        hits: list[Span] = []
+        worker = get_current_worker()
+        for start, end in _parts(body, HITS_AT_ONCE):
+            if worker.is_cancelled:
+                return
+            hits.extend(hit_spans(body, terms, "body", start, end))
+        self.app.call_from_thread(self._hits_found, body, terms, without_overlaps(hits))
+
+    def _hits_found(self, body: str, terms: list[Term], hits: list[Span]) -> None:
+        if body is self._body and terms == self.terms:
+            self._finding_hits = False
+            self._set_hits(hits)
+            self._restyle()
 
     def _known_entities(self, article: Article | None) -> tuple[Entity, ...]:
         """Stored (or already extracted) entities; otherwise extraction starts in a worker and
         the text shows at once, highlighted when it is done."""
         if article is None:
             return ()
-        if article.entities is not None and self._body == article.body:
-            return article.entities
+        if article.entities is not None and article.body.startswith(self._body):
+            shown = len(self._body)
+            return tuple(entity for entity in article.entities if entity.end <= shown)
         if article.id in self._extracted:
             return self._extracted[article.id]
         self._extract(article.id, self._body)
         return ()
+
+    def _set_entities(self, entities: tuple[Entity, ...]) -> None:
+        self.entities = self._shown_kinds(outside_urls(entities, self._urls))
+        self._entity_spans = _Spans.of((entity.start, entity.end) for entity in self.entities)
+        self._names = canonical_names(self.entities)
 
     def _shown_kinds(self, entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
         if len(self.kinds) == len(ENTITY_KINDS):
@@ -211,11 +278,19 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.app.call_from_thread(self._extraction_done, article_id, entities)
 
     def _extraction_done(self, article_id: str, entities: tuple[Entity, ...]) -> None:
+        if len(self._extracted) >= EXTRACTED_KEPT:
+            del self._extracted[next(iter(self._extracted))]
         self._extracted[article_id] = entities
         if self.article is not None and self.article.id == article_id:
-            self.entities = self._shown_kinds(entities)
-            self._names = canonical_names(self.entities)
+            self._set_entities(entities)
             self._render_body()
+
+    def shown_article(self) -> Article | None:
+        """The article as the pane shows it: with only the first ``SHOWN_BYTES`` of a long
+        text (its links are those of the text shown)."""
+        if self.article is None or not self._cut_from:
+            return self.article
+        return replace(self.article, body=self._body, entities=self.entities)
 
     @property
     def selected_entity(self) -> Entity | None:
@@ -235,38 +310,52 @@ class ArticleView(VerticalScroll, can_focus=True):
         if not self._drawing():
             return
         legend = self.query_one("#article-legend", Static)
-        body = self.query_one("#article-body", Static)
-        if self.article is None:
-            legend.update("")
-            body.update("")
-            return
-        legend.update(self._legend())
-        body.update(self._body_text())
+        cut = self.query_one("#article-cut", Static)
+        body = self.query_one(ArticleBody)
+        legend.update(self._legend() if self.article is not None else "")
+        cut.update(self._cut_note())
+        cut.display = bool(self._cut_from)
+        if body.text is not self._body:
+            body.show(self._body, self._styled)
+        else:
+            body.restyle()
+
+    def _restyle(self) -> None:
+        """Draw the body's styles again (the text is the same)."""
+        if self._drawing():
+            self.query_one(ArticleBody).restyle()
+
+    def _cut_note(self) -> Text:
+        if not self._cut_from or self.article is None:
+            return Text()
+        how = "o opens the article" if self.article.url else "the rest is not shown"
+        note = (
+            f"Long article: the first {SHOWN_BYTES // 1_000_000} MB is shown "
+            f"({len(self._body):,} of {self._cut_from:,} characters); {how}"
+        )
+        return Text(note, style="italic")
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
 
     def _header(self, article: Article) -> Text:
-        title = clean_line(article.title)
+        title = _field(article.title)
         text = Text(title, style=self._style("article-view--title"))
         for start, end in hit_spans(title, self.terms, "title"):
             text.stylize(self._style("article-view--hit"), start, end)
         meta = " · ".join(
-            part
-            for part in (clean_line(article.source), clean_line(article.author), article.date)
-            if part
+            part for part in (_field(article.source), _field(article.author), article.date) if part
         )
         if meta:
             text.append("\n" + meta, style=self._style("article-view--meta"))
         if article.url:
-            url = clean_line(article.url)
+            url = _field(article.url)
             text.append("\n" + url, style=self._style("article-view--meta"))
-            if target := hyperlink_target(url):
+            if len(article.url) <= FIELD_CHARS and (target := hyperlink_target(url)):
                 text.stylize(Style(link=target), len(text) - len(url), len(text))
         if tags := _all_tags(article.tags, self.tags_of(article.id)):
-            text.append(
-                "\n" + " ".join(f"#{tag}" for tag in tags), style=self._style("article-view--meta")
-            )
+            line = _field(" ".join(f"#{tag}" for tag in tags))
+            text.append("\n" + line, style=self._style("article-view--meta"))
         return text
 
     def _legend(self) -> Text:
@@ -280,23 +369,30 @@ class ArticleView(VerticalScroll, can_focus=True):
             legend.append("  ")
         return legend
 
-    def _body_text(self) -> Text:
-        assert self.article is not None
-        text = Text(self._body)
-        caption = self.article.caption
-        if caption and self._body.startswith(caption):
-            text.stylize(self._style("article-view--caption"), 0, len(caption))
+    def _styled(self, start: int, end: int) -> Text:
+        """``body[start:end]`` with the styles of what it holds: the caption, entities,
+        search hits, the selected entity and links."""
+        text = Text(self._body[start:end], end="")
+        caption = self.article.caption if self.article is not None else ""
+        if caption and start < len(caption) and self._body.startswith(caption):
+            text.stylize(self._style("article-view--caption"), 0, len(caption) - start)
         if self.highlight:
-            for entity in self.entities:
-                text.stylize(self._style(f"entity--{entity.kind}"), entity.start, entity.end)
-        for start, end in self._hits:
-            text.stylize(self._style("article-view--hit"), start, end)
+            for index in self._entity_spans.overlapping(start, end):
+                entity = self.entities[index]
+                style = self._style(f"entity--{entity.kind}")
+                _stylize(text, style, start, entity.start, entity.end)
+        for index in self._hit_spans.overlapping(start, end):
+            hit_start, hit_end = self._hits[index]
+            _stylize(text, self._style("article-view--hit"), start, hit_start, hit_end)
         if self._hit is not None:
-            start, end = self._hits[self._hit]
-            text.stylize(self._style("article-view--current-hit"), start, end)
+            hit_start, hit_end = self._hits[self._hit]
+            _stylize(text, self._style("article-view--current-hit"), start, hit_start, hit_end)
         if (chosen := self.selected_entity) is not None:
-            text.stylize(self._style("article-view--selected"), chosen.start, chosen.end)
-        _link_urls(text, self._body)
+            _stylize(text, self._style("article-view--selected"), start, chosen.start, chosen.end)
+        for index in self._url_spans.overlapping(start, end):
+            url = self._urls[index]
+            if target := hyperlink_target(url.url):
+                _stylize(text, Style(link=target, underline=True), start, url.start, url.end)
         return text
 
     def _scroll_to_selection(self) -> None:
@@ -306,11 +402,10 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def _scroll_to_offset(self, offset: int) -> None:
         """Bring the line holding character ``offset`` of the body into view."""
-        body = self.query_one("#article-body", Static)
+        body = self.query_one(ArticleBody)
         if body.size.width == 0:
             return
-        lines = Text(self._body[:offset]).wrap(self.app.console, body.size.width)
-        line = body.virtual_region.y + len(lines) - 1
+        line = body.virtual_region.y + body.line_of(max(0, offset - 1))
         self.scroll_to_region(Region(0, line, 1, 1), animate=False, center=True)
 
     def action_select_entity(self, step: int) -> None:
@@ -324,7 +419,7 @@ class ArticleView(VerticalScroll, can_focus=True):
     def action_mention(self, step: int) -> None:
         """The next (or previous) mention of the selected entity, wrapping around; with no
         entity selected, the next search hit."""
-        if self.selected is None and self._hits:
+        if self.selected is None and (self._hits or self._finding_hits):
             self._step_hit(step)
             return
         if self.selected is None:
@@ -340,6 +435,9 @@ class ArticleView(VerticalScroll, can_focus=True):
         )
 
     def _step_hit(self, step: int) -> None:
+        if self._finding_hits:
+            self.notify("Still finding the search's words in this long article", timeout=2)
+            return
         if self._hit is None:
             self._hit = 0 if step > 0 else len(self._hits) - 1
         else:
@@ -359,11 +457,51 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.highlight = not self.highlight
 
 
-def _link_urls(text: Text, body: str) -> None:
-    """Make the body's URLs OSC 8 hyperlinks (http, https and mailto only)."""
-    for span in find_urls(body):
-        if target := hyperlink_target(span.url):
-            text.stylize(Style(link=target, underline=True), span.start, span.end)
+def _field(text: str) -> str:
+    """A header field as shown: on one line, cut to ``FIELD_CHARS``."""
+    return clean_line(text[:FIELD_CHARS])
+
+
+def _first_bytes(text: str, limit: int) -> str:
+    """The longest start of ``text`` that is at most ``limit`` bytes in UTF-8."""
+    if len(text) <= limit // 4:
+        return text
+    head = text[:limit]
+    if head.isascii():
+        return head
+    return head.encode()[:limit].decode(errors="ignore")
+
+
+@dataclass(frozen=True, slots=True)
+class _Spans:
+    """Sorted spans that do not overlap, to find those of a line quickly."""
+
+    starts: list[int]
+    ends: list[int]
+
+    @classmethod
+    def of(cls, spans: Iterable[Span]) -> _Spans:
+        pairs = list(spans)
+        return cls([start for start, _end in pairs], [end for _start, end in pairs])
+
+    def overlapping(self, start: int, end: int) -> range:
+        """The indexes of the spans that overlap ``start..end``."""
+        return range(bisect_right(self.ends, start), bisect_left(self.starts, end))
+
+
+def _stylize(text: Text, style: Style, offset: int, start: int, end: int) -> None:
+    """Style ``start..end`` of the body in ``text``, which holds the body from ``offset``."""
+    text.stylize(style, max(0, start - offset), max(0, end - offset))
+
+
+def _parts(text: str, size: int) -> Iterator[tuple[int, int]]:
+    """``text`` cut into spans of about ``size`` characters, each ending at a space."""
+    start = 0
+    while start < len(text):
+        end = text.find(" ", start + size)
+        end = len(text) if end < 0 else end
+        yield start, end
+        start = end
 
 
 def _all_tags(own: tuple[str, ...], readers: tuple[str, ...]) -> list[str]:

@@ -9,6 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Label
 
+from tui.widgets.text_input import TextInput
+
 PLACEHOLDER = 'search: words, "phrases", -not, OR, field:value'
 """Shown in the empty box."""
 MEDIUM_PLACEHOLDER = 'search: words, "phrases", field:value'
@@ -39,7 +41,7 @@ class SearchBar(Horizontal):
         yield Label("/", id="search-prompt")
         # No select-all on focus: it lands after keys already typed behind "/" and the
         # next key would replace them. "/" continues the query; ctrl+u clears it.
-        query = Input(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
+        query = TextInput(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
         query.cursor_blink = False  # a blinking cursor costs ~2 KB/s over SSH, doing nothing
         yield query
         yield Label("", id="query-error", markup=False)
