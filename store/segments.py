@@ -33,6 +33,7 @@ from store.errors import StoreError
 from store.storage import (
     describe,
     dump_tables,
+    open_regular,
     read_tables,
     write_or_explain,
 )
@@ -104,7 +105,8 @@ def read_manifest(folder: Path) -> Manifest:
     """The manifest of the store at ``folder``, refusing anything that is not one."""
     path = folder / MANIFEST
     try:
-        raw = path.read_bytes()
+        with open_regular(path) as file:
+            raw = file.read()
     except FileNotFoundError:
         raise StoreError(f"{folder}: not a newsdesk store (no {MANIFEST})") from None
     except OSError as exc:
@@ -294,7 +296,7 @@ def read_document(folder: Path, segment: Segment, offset: int, length: int) -> A
     """One document read straight from its place in a segment file (``Placed``); ``None``
     when the bytes there are not a document any more (the file was changed by hand)."""
     try:
-        with segment_path(folder, segment).open("rb") as file:
+        with open_regular(segment_path(folder, segment)) as file:
             file.seek(offset)
             raw = file.read(length)
         doc = orjson.loads(raw)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
@@ -200,3 +201,9 @@ def test_new_documents_are_taken_a_segment_at_a_time(tmp_path, monkeypatch) -> N
     assert [s.count for s in manifest.segments] == [10, 10, 10, 5]
     # a segment is written once it is full: at most one document past it has been taken
     assert all(n <= 10 * (k + 1) + 1 for k, n in enumerate(seen_when_written))
+
+
+def test_a_fifo_as_the_manifest_is_refused_without_waiting(tmp_path) -> None:
+    os.mkfifo(tmp_path / "manifest.json")
+    with pytest.raises(StoreError, match="not a regular file"):
+        read_manifest(tmp_path)

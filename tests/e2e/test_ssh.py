@@ -325,16 +325,7 @@ def test_sftp_is_refused(served: Served, reader: Reader) -> None:
 
 def _session_processes(store: Path) -> list[int]:
     """Processes running a session of the server on ``store``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                argv = (entry / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if b"tui.serve.child" in argv and str(store).encode() in argv:
-                found.append(int(entry.name))
-    return found
+    return _processes(b"tui.serve.child", str(store).encode())
 
 
 def test_ctrl_c_ends_every_session_and_the_server(
