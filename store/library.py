@@ -1,27 +1,27 @@
-"""The article store: a TinyDB JSON file with an ``articles`` table and a ``meta`` table."""
+"""The article store as a whole: loading every article of a small store, and making a new
+store. Storage itself is ``store.backends``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-
-from store.article import SCHEMA_VERSION, Article, InvalidDocument, article_from_document
-from store.errors import StoreError
+from store.article import Article, InvalidDocument, article_from_document
+from store.backends import Change, encoded, is_folder_store, open_backend
+from store.backends.file import ARTICLES, META
+from store.backends.file import check_schema as check_schema
 from store.ingest.result import Reject
 from store.seed import read_seed_file
-from store.storage import AtomicJSONStorage, holding, lock_for, open_regular, read_tables
+from store.storage import holding
 
-ARTICLES = "articles"
-META = "meta"
+__all__ = ["ARTICLES", "META", "ArticleStore", "create_store", "open_store", "seed_articles"]
 
 
 @dataclass
 class ArticleStore:
-    """The articles of one store file, newest first, with lookup by id."""
+    """The articles of one store, newest first, with lookup by id."""
 
     path: Path
     articles: list[Article]
@@ -38,44 +38,16 @@ class ArticleStore:
 
 
 def open_store(path: Path) -> ArticleStore:
-    """Load a store, refusing anything that is not one; never writes to the file."""
-    articles, rejects = _articles_from(str(path), read_articles_table(path))
+    """Load every article of a store, refusing anything that is not one; never writes."""
+    store = open_backend(path)
+    store.check()
+    table: dict[str, Any] = {}
+    for part in store.parts():
+        for key, doc, _, _ in store.part_documents(part):
+            table[key if part.number <= 0 else f"{part.number}/{key}"] = doc
+    articles, rejects = _articles_from(str(path), table)
     articles.sort(key=lambda article: article.published, reverse=True)
     return ArticleStore(path, articles, rejects)
-
-
-def read_articles_table(path: Path) -> dict[str, Any]:
-    """The ``articles`` table of a store file, refusing anything that is not a store."""
-    tables = read_tables(path)
-    if ARTICLES not in tables:
-        raise StoreError(f"{path}: not a newsdesk store (no {ARTICLES!r} table)")
-    check_schema(path, tables.get(META, {}))
-    return tables[ARTICLES]
-
-
-def stream_articles(path: Path) -> Iterator[tuple[str, Any]]:
-    """The (document id, document) pairs of a store's ``articles`` table, parsed as they are
-    read: a 500 MB store never sits in memory whole. Raises ``StoreError`` (possibly after
-    some pairs) for a file that is not valid JSON."""
-    import ijson  # type: ignore[import-untyped]
-
-    try:
-        with open_regular(path) as file:
-            yield from ijson.kvitems(file, ARTICLES, use_float=True)
-    except ijson.JSONError as exc:
-        raise StoreError(f"{path}: not valid JSON ({exc})") from None
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot read ({exc.strerror})") from None
-
-
-def check_schema(path: Path, meta: Mapping[str, Any]) -> None:
-    for doc in meta.values():
-        version = doc.get("schema_version", SCHEMA_VERSION) if isinstance(doc, dict) else 0
-        if isinstance(version, int) and version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{path}: written by a newer newsdesk (schema {version}, this one reads "
-                f"up to {SCHEMA_VERSION}); upgrade newsdesk to open it"
-            )
 
 
 def _articles_from(source: str, table: Mapping[str, Any]) -> tuple[list[Article], list[Reject]]:
@@ -95,14 +67,22 @@ def _articles_from(source: str, table: Mapping[str, Any]) -> tuple[list[Article]
 
 
 def create_store(path: Path, articles: Iterable[Article]) -> None:
-    """Write a new store holding ``articles``; an existing file is left alone."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with holding(lock_for(path)):
-        if path.exists():
+    """Write a new store holding ``articles`` (a folder store unless the name ends in
+    ``.json``); an existing store is left alone."""
+    if is_folder_store(path):
+        path.mkdir(parents=True, exist_ok=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    store = open_backend(path)
+    with holding(store.lock):
+        if store.exists():
             return
-        db = TinyDB(path, storage=AtomicJSONStorage, create=True)
-        db.table(META).insert({"schema_version": SCHEMA_VERSION})
-        db.table(ARTICLES).insert_multiple(article.to_document() for article in articles)
+        added = ((a.id, encoded(a.to_document())) for a in articles)
+        store.write(Change(added=added), _nowhere)
+
+
+def _nowhere(part: int, offsets: object, tags: object) -> None:
+    """A new store has no index yet: it is built when the store is first opened."""
 
 
 def seed_articles(seeds_dir: Path) -> list[Article]:

@@ -11,11 +11,29 @@ import platformdirs
 
 APP_NAME = "newsdesk"
 DB_ENV = "NEWSDESK_DB"
-STORE_FILE = "articles.json"
+STORE_FOLDER = "articles"
+OLD_STORE_FILE = "articles.json"
+"""The default store of earlier versions, migrated into ``STORE_FOLDER`` on first open."""
+STATE_FILE = "state.json"
+INDEX_FILE = "index.sqlite"
+READERS_FOLDER = "readers"
 
 
 def default_store_path() -> Path:
-    return platformdirs.user_data_path(APP_NAME, appauthor=False) / STORE_FILE
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / STORE_FOLDER
+
+
+def old_default_store_path() -> Path:
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / OLD_STORE_FILE
+
+
+def is_folder_store(store_path: Path) -> bool:
+    """Whether ``store_path`` names a folder store (whose index and reading state live
+    inside it): a name not ending in ``.json`` that is a folder or not there yet. Anything
+    else is a single-file store."""
+    if store_path.suffix.lower() == ".json":
+        return False
+    return store_path.is_dir() or not store_path.exists()
 
 
 def cache_dir() -> Path:
@@ -30,8 +48,19 @@ def chosen_store_path(cli_db: str | None) -> Path | None:
 
 
 def state_path_for(store_path: Path) -> Path:
-    """Reading state sits beside the store: ``articles.json`` -> ``articles.state.json``."""
+    """Reading state sits in a folder store (``articles/state.json``), beside a single-file
+    one (``articles.json`` -> ``articles.state.json``)."""
+    if is_folder_store(store_path):
+        return store_path / STATE_FILE
     return store_path.with_name(f"{store_path.stem}.state.json")
+
+
+def index_path_for(store_path: Path) -> Path:
+    """The search index sits in a folder store (``articles/index.sqlite``), beside a
+    single-file one (``articles.json`` -> ``articles.index.sqlite``)."""
+    if is_folder_store(store_path):
+        return store_path / INDEX_FILE
+    return store_path.with_name(f"{store_path.stem}.index.sqlite")
 
 
 READER_NAME_MAX = 64
@@ -39,9 +68,13 @@ _UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9_-]")
 
 
 def reader_state_path(store_path: Path, reader: str) -> Path:
-    """One remote reader's reading state for a served store: ``articles.json`` ->
-    ``articles.readers/<reader>.state.json``, beside the store like the owner's own state."""
-    folder = store_path.with_name(f"{store_path.stem}.readers")
+    """One remote reader's reading state for a served store: ``articles/readers/<reader>
+    .state.json`` (``articles.readers/`` beside a single-file store), where the owner's own
+    state is."""
+    if is_folder_store(store_path):
+        folder = store_path / READERS_FOLDER
+    else:
+        folder = store_path.with_name(f"{store_path.stem}.readers")
     return folder / f"{safe_reader_name(reader)}.state.json"
 
 

@@ -166,20 +166,22 @@ def documents(folder: Path, manifest: Manifest) -> Iterator[tuple[Segment, str, 
             yield segment, key, doc
 
 
-Written = Callable[["Segment", dict[str, tuple[int, int]]], None]
-"""Told of each segment file a commit writes: the segment and, by key, where each of its
-documents' JSON is in the file (offset, length), for reading one without the rest."""
+Written = Callable[["Segment", dict[str, tuple[int, int]], dict[str, str]], None]
+"""Told of each segment file a commit writes: the segment; by key, where each of its
+documents' JSON is in the file (offset, length), for reading one without the rest; and the
+keys its new documents got (key -> the tag the document came with)."""
 
 
 @dataclass
 class Commit:
     """What one write changes: documents replaced or removed by (segment number, key), and
-    new documents, which go to the open segment and then to new ones. ``added`` may be a
-    generator: documents are taken a segment at a time, never all held at once."""
+    new documents (tag, encoded document), which go to the open segment and then to new
+    ones. ``added`` may be a generator: documents are taken a segment at a time, never all
+    held at once."""
 
     replaced: dict[int, dict[str, bytes]] = field(default_factory=dict)
     removed: dict[int, set[str]] = field(default_factory=dict)
-    added: Iterable[bytes] = ()
+    added: Iterable[tuple[str, bytes]] = ()
 
 
 def create(folder: Path, schema_version: int) -> Manifest:
@@ -239,15 +241,23 @@ class _SegmentWriter:
         self.files: list[Path] = []
         self._written = written
 
-    def write(self, number: int, table: dict[str, bytes], added: Iterator[bytes] | None) -> None:
+    def write(
+        self,
+        number: int,
+        table: dict[str, bytes],
+        added: Iterator[tuple[str, bytes]] | None,
+    ) -> None:
         """Write segment ``number``: ``table``, then as many of ``added`` as fit."""
         keys = [int(key) for key in table if key.isdigit()]
         next_key = max(keys, default=0) + 1
         size = sum(len(doc) for doc in table.values())
+        tags: dict[str, str] = {}
         while added is not None and len(table) < SEGMENT_ARTICLES and size < SEGMENT_BYTES:
-            doc = next(added, None)
-            if doc is None:
+            item = next(added, None)
+            if item is None:
                 break
+            tag, doc = item
+            tags[str(next_key)] = tag
             table[str(next_key)] = doc
             next_key, size = next_key + 1, size + len(doc)
         name = f"{number:06d}-{self.next_file:06d}.json"
@@ -258,7 +268,7 @@ class _SegmentWriter:
         self.next_file += 1
         self.last = max(self.last, number)
         segment = self.segments[number] = Segment(number, name, len(table), path.stat().st_size)
-        self._written(segment, offsets)
+        self._written(segment, offsets, tags)
 
     def remove_written(self) -> None:
         for path in self.files:

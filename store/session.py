@@ -7,34 +7,32 @@ from its index straight away and is caught up in the background (``needs_catch_u
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from store.article import Article
+from store.backends import open_backend
 from store.config import Config, load_config
 from store.entities import with_entities
 from store.errors import IndexDamaged, StoreError
 from store.index import SearchIndex
 from store.index.rows import ResultRows
 from store.index.schema import index_path_for, remove_index_files
-from store.index.searcher import STREAM_ABOVE_BYTES
 from store.index.sync import Progress
 from store.ingest.result import Reject
-from store.library import check_schema, create_store, seed_articles
+from store.library import create_store, seed_articles
+from store.migration import migrate_default_store
 from store.paths import bundled_seeds_dir, chosen_store_path, default_store_path, state_path_for
 from store.query import Query, QueryError, parse_query
 from store.query.nodes import And, Everything, Flag, Node
 from store.saved import SavedSearches
 from store.state import ReadingState
-from store.storage import check_regular, open_regular
 from store.undo import Edit, TagChange, UndoHistory, UndoStep, tag_key
 
-SNIFF_BYTES = 64 * 1024
-CATCH_UP_AT_ONCE_BYTES = STREAM_ABOVE_BYTES
-"""Stores up to this size (about 3,000 articles) are read whole and caught up before the app
-opens; larger ones are sniffed here and streamed into the index in the background."""
+CATCH_UP_AT_ONCE_BYTES = 16 * 1024 * 1024
+"""When catching up would read up to this much of the store (about 3,000 articles), it is
+done before the app opens; more is read into the index in the background."""
 
 
 def resolve_store(cli_db: str | None) -> Path:
@@ -47,6 +45,7 @@ def resolve_store(cli_db: str | None) -> Path:
     if named is not None:
         return named
     path = default_store_path()
+    migrate_default_store(path)
     if not path.exists():
         create_store(path, [with_entities(a) for a in seed_articles(bundled_seeds_dir())])
     return path
@@ -245,32 +244,32 @@ def open_session(
 def _existing_store(cli_db: str | None) -> Path:
     path = chosen_store_path(cli_db) or default_store_path()
     if not path.exists():
-        raise StoreError(f"{path}: no such file (a read-only session creates no store)")
+        raise StoreError(f"{path}: no such store (a read-only session creates no store)")
     return path
 
 
 def open_store_session(path: Path, state_path: Path | None = None) -> Session:
-    size = _store_size(path)
+    open_backend(path).check()
     fresh = not index_path_for(path).exists()
     state_path = state_path or state_path_for(path)
     session = Session(
         path, SearchIndex.open(path), ReadingState(state_path), SavedSearches(state_path)
     )
     try:
-        _bring_in_step(session, size, fresh)
+        _bring_in_step(session, fresh)
     except IndexDamaged:  # started afresh: it holds nothing now
-        _bring_in_step(session, size, fresh)
+        _bring_in_step(session, fresh)
     return session
 
 
-def _bring_in_step(session: Session, size: int, fresh: bool) -> None:
+def _bring_in_step(session: Session, fresh: bool) -> None:
     """Catch a small store up now; a large one is left for the background (``needs_catch_up``),
     the documents its index left out last time reported meanwhile."""
     path = session.store_path
     if session.index.in_step(path):
         session.rejects = session.index.rejects(str(path))
         session.reload_flags()
-    elif size <= CATCH_UP_AT_ONCE_BYTES:
+    elif session.index.stale_bytes(path) <= CATCH_UP_AT_ONCE_BYTES:
         _catch_up_or_refuse(session, fresh)
     else:
         session.needs_catch_up = True
@@ -289,24 +288,3 @@ def _catch_up_or_refuse(session: Session, fresh: bool) -> None:
         if fresh:
             remove_index_files(index_path_for(session.store_path))
         raise
-
-
-def _store_size(path: Path) -> int:
-    """The store file's size, refusing what cannot be a store without reading it all."""
-    info = check_regular(path)
-    if info.st_size > CATCH_UP_AT_ONCE_BYTES:
-        _sniff(path, info.st_size)
-    return info.st_size
-
-
-def _sniff(path: Path, size: int) -> None:
-    """A large store is read in the background; refuse one that is plainly not a store, or
-    one a newer newsdesk wrote (its ``meta`` table comes first), now."""
-    with open_regular(path) as file:
-        head = file.read(SNIFF_BYTES)
-        file.seek(max(0, size - 64))
-        tail = file.read().rstrip()
-    if not head.lstrip().startswith(b"{") or not tail.endswith(b"}"):
-        raise StoreError(f"{path}: not a TinyDB store (not a complete JSON object)")
-    if match := re.search(rb'"schema_version"\s*:\s*(\d+)', head):
-        check_schema(path, {"1": {"schema_version": int(match[1])}})

@@ -240,8 +240,8 @@ def test_a_stale_source_order_gives_no_groups_rather_than_wrong_ones(index: Sear
     rows = source_result(index, "")
     with index.conn:  # as a catch-up on another connection would, before forget_cache
         index.conn.execute(
-            "INSERT INTO meta(rowid, id, fingerprint, published, source, title, sourcekey) "
-            "VALUES (1, 'x', x'', '', 'BBC', 'x', 'bbc')"
+            "INSERT INTO meta(rowid, id, fingerprint, published, source, title, sourcekey, "
+            "part, key) VALUES (1, 'x', x'', '', 'BBC', 'x', 'bbc', 0, 'x')"
         )
     assert Grouper(index).groups(rows, "source") == []
     index.forget_cache()

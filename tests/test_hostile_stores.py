@@ -60,9 +60,11 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _garbage(path: Path) -> None:
+    """Every page but the first overwritten: whatever a command reads of it is damaged."""
+    size = max(path.stat().st_size, 16 * 1024)
     with path.open("r+b") as file:
-        file.seek(8192)
-        file.write(os.urandom(16 * 1024))
+        file.seek(4096)
+        file.write(os.urandom(size - 4096))
 
 
 def _truncated(path: Path) -> None:
@@ -71,7 +73,7 @@ def _truncated(path: Path) -> None:
 
 
 DAMAGE: dict[str, Callable[[Path], None]] = {
-    "garbage-16k-at-8k": _garbage,
+    "garbage-after-header": _garbage,
     "truncated": _truncated,
     "zero-bytes": lambda path: path.write_bytes(b""),
     "garbage-wal": lambda path: path.with_name(path.name + "-wal").write_bytes(os.urandom(40_000)),

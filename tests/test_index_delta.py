@@ -13,16 +13,49 @@ from typing import Any
 import pytest
 
 from store.article import Article
+from store.backends import FileBackend, FolderBackend, open_backend
 from store.errors import StoreError
-from store.index import SearchIndex
+from store.index import SearchIndex, sync
 from store.index.delta import ImportDelta
 from store.index.schema import index_path_for
 from store.ingest import extraction, importer
 from store.ingest.importer import import_into
 from store.ingest.result import ReadResult
+from store.library import open_store
 from store.query import parse_query
 
 NAMES = ("Israel Katz", "Ana Lima", "United Nations", "São Paulo", "Bank of England")
+
+
+@pytest.fixture(params=["folder", "file"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """A store of either backend, not there yet."""
+    return tmp_path / "store" / ("articles" if request.param == "folder" else "articles.json")
+
+
+def store_files(store: Path) -> dict[str, bytes]:
+    """The store's own files (not its index or lock), by name."""
+    if store.is_file():
+        return {store.name: store.read_bytes()}
+    skip = ("index.sqlite", ".lock")
+    return {
+        str(path.relative_to(store)): path.read_bytes()
+        for path in sorted(store.rglob("*"))
+        if path.is_file() and not any(part in path.name for part in skip)
+    }
+
+
+def edit_by_hand(store: Path, change: Any) -> None:
+    """Change the first stored document's table (``change(table)``) behind the index's back:
+    the file of a single-file store, the first segment of a folder store, in place."""
+    path = store if store.is_file() else sorted((store / "segments").iterdir())[0]
+    tables = json.loads(path.read_text())
+    change(tables["articles"])
+    path.write_text(json.dumps(tables))
+
+
+def stored_count(store: Path) -> int:
+    return len(open_store(store))
 
 
 def articles(count: int, start: int = 0, word: str = "zeppelin") -> list[Article]:
@@ -55,10 +88,13 @@ def contents(store: Path) -> dict[str, Any]:
         return {
             "meta": sorted(
                 conn.execute(
-                    "SELECT id, fingerprint, published, source, title, sourcekey, indexed FROM meta"
+                    "SELECT id, fingerprint, published, source, title, sourcekey, indexed, "
+                    "part, key, offset, length FROM meta"
                 )
             ),
-            "docs": {ids[r]: json.loads(doc) for r, doc in conn.execute("SELECT * FROM docs")},
+            "docs": documents(store, list(ids)),
+            "pending": conn.execute("SELECT COUNT(*) FROM pending").fetchone()[0],
+            "lingering": conn.execute("SELECT COUNT(*) FROM lingering").fetchone()[0],
             "tags": sorted((tag, ids[r]) for tag, r in conn.execute("SELECT * FROM tags")),
             "names": sorted(
                 (ids[r], forms) for r, forms in conn.execute("SELECT rowid, forms FROM names")
@@ -67,6 +103,7 @@ def contents(store: Path) -> dict[str, Any]:
             "words": sorted(
                 (term, ids[r], column, offset)
                 for term, r, column, offset in conn.execute("SELECT * FROM temp.words")
+                if r in ids  # not the words a removed article left behind (``lingering``)
             ),
             # row ids are time keys (ties may be broken either way)
             "dates": [d for (d,) in conn.execute("SELECT published FROM meta ORDER BY rowid")],
@@ -75,11 +112,23 @@ def contents(store: Path) -> dict[str, Any]:
         conn.close()
 
 
+def documents(store: Path, rowids: list[int]) -> dict[str, Any]:
+    """The documents of ``rowids`` as the reading pane gets them, by article id."""
+    index = SearchIndex.open(store)
+    try:
+        return {doc["id"]: doc for doc in index.documents(rowids)}
+    finally:
+        index.close()
+
+
 def rebuilt(store: Path, folder: Path) -> dict[str, Any]:
     """What catching up a copy of ``store`` with no index builds."""
     folder.mkdir()
     copy = folder / store.name
-    shutil.copy(store, copy)
+    if store.is_file():
+        shutil.copy(store, copy)
+    else:
+        shutil.copytree(store, copy, ignore=shutil.ignore_patterns("index.sqlite*", "*.lock"))
     index = SearchIndex.open(copy)
     try:
         index.catch_up(copy)
@@ -115,8 +164,7 @@ def no_catching_up(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("no_catching_up")
-def test_a_first_import_indexes_what_catching_up_builds(tmp_path: Path) -> None:
-    store = tmp_path / "store" / "articles.json"
+def test_a_first_import_indexes_what_catching_up_builds(tmp_path: Path, store: Path) -> None:
     import_into(store, ReadResult(articles=articles(40)))
 
     assert contents(store) == rebuilt(store, tmp_path / "copy")
@@ -125,8 +173,7 @@ def test_a_first_import_indexes_what_catching_up_builds(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("no_catching_up")
-def test_changed_articles_lose_their_old_words_and_names(tmp_path: Path) -> None:
-    store = tmp_path / "store" / "articles.json"
+def test_changed_articles_lose_their_old_words_and_names(tmp_path: Path, store: Path) -> None:
     import_into(store, ReadResult(articles=articles(20)))
 
     summary = import_into(store, ReadResult(articles=articles(30, start=10, word="quokka")))
@@ -144,11 +191,10 @@ def test_changed_articles_lose_their_old_words_and_names(tmp_path: Path) -> None
 
 @pytest.mark.usefixtures("no_catching_up")
 def test_entities_extracted_in_worker_processes_are_indexed_alike(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Path
 ) -> None:
     monkeypatch.setattr(extraction, "PARALLEL_FROM", 2)
     monkeypatch.setattr(extraction, "CHUNK", 7)
-    store = tmp_path / "store" / "articles.json"
 
     import_into(store, ReadResult(articles=articles(40)))
 
@@ -157,31 +203,38 @@ def test_entities_extracted_in_worker_processes_are_indexed_alike(
     assert any(name.startswith("p") for name in names)  # a person
 
 
-def test_an_index_out_of_step_is_caught_up_after_the_import(tmp_path: Path) -> None:
-    store = tmp_path / "store" / "articles.json"
+def test_an_index_out_of_step_is_caught_up_after_the_import(tmp_path: Path, store: Path) -> None:
     import_into(store, ReadResult(articles=articles(10)))
-    tables = json.loads(store.read_text())
-    tables["articles"]["1"]["title"] = "Edited by hand"
-    store.write_text(json.dumps(tables))  # behind the index's back
+    edit_by_hand(store, lambda table: table["1"].update(title="Edited by hand"))
 
     import_into(store, ReadResult(articles=articles(5, start=10)))
 
-    assert contents(store) == rebuilt(store, tmp_path / "copy")
+    # the words of the version edited away are not in the store to delete them by: they stay,
+    # under a row id no search returns and no article takes
+    found, expected = contents(store), rebuilt(store, tmp_path / "copy")
+    assert (found.pop("lingering"), expected.pop("lingering")) == (1, 0)
+    assert found == expected
+    index = SearchIndex.open(store)
+    try:
+        hits = index.search(parse_query("report"))
+        assert len(hits) == 14 and set(index.rows(hits)) == set(hits)
+    finally:
+        index.close()
     assert ("a0", "Edited by hand") in {(m[0], m[4]) for m in contents(store)["meta"]}
     assert in_step(store)
 
 
 def test_a_failed_store_write_leaves_the_index_as_it_was(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Path
 ) -> None:
-    store = tmp_path / "store" / "articles.json"
     import_into(store, ReadResult(articles=articles(10)))
     before = contents(store)
 
     def full_disk(*args: object) -> None:
         raise StoreError("cannot write: no space left on device")
 
-    monkeypatch.setattr(importer.AtomicJSONStorage, "write", full_disk)
+    monkeypatch.setattr(FileBackend, "write", full_disk)
+    monkeypatch.setattr(FolderBackend, "write", full_disk)
     with pytest.raises(StoreError):
         import_into(store, ReadResult(articles=articles(10, start=5, word="quokka")))
 
@@ -190,13 +243,12 @@ def test_a_failed_store_write_leaves_the_index_as_it_was(
 
 
 def test_a_failure_while_new_documents_are_being_written_loses_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Path
 ) -> None:
     """New documents go into the store file as their entities arrive: a failure after some
     were written leaves the old file, no temporary one, and the index as it was."""
-    store = tmp_path / "store" / "articles.json"
     import_into(store, ReadResult(articles=articles(10)))
-    before, stored = contents(store), store.read_bytes()
+    before, stored = contents(store), store_files(store)
     chunk = extraction.Extraction.chunk
 
     def second_fails(self: extraction.Extraction, number: int) -> list[extraction.Found]:
@@ -209,22 +261,21 @@ def test_a_failure_while_new_documents_are_being_written_loses_nothing(
     with pytest.raises(RuntimeError, match="worker died"):
         import_into(store, ReadResult(articles=articles(10, start=5, word="quokka")))
 
-    assert store.read_bytes() == stored
-    assert sorted(path.name for path in store.parent.iterdir() if ".tmp" in path.name) == []
+    assert store_files(store) == stored
+    assert [path.name for path in store.parent.rglob("*") if ".tmp" in path.name] == []
     assert contents(store) == before
     assert in_step(store)
 
 
 def test_an_index_that_cannot_take_the_changes_is_caught_up_instead(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Path
 ) -> None:
-    store = tmp_path / "store" / "articles.json"
     import_into(store, ReadResult(articles=articles(10)))
 
-    def broken(self: ImportDelta, article_id: str) -> int | None:
+    def broken(*args: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(ImportDelta, "_rowid_of", broken)
+    monkeypatch.setattr(sync, "relocate", broken)
     summary = import_into(store, ReadResult(articles=articles(10, start=5, word="quokka")))
 
     assert (summary.added, summary.updated) == (5, 5)
@@ -233,12 +284,11 @@ def test_an_index_that_cannot_take_the_changes_is_caught_up_instead(
 
 
 def test_dying_between_the_store_and_the_index_is_caught_up_on_next_open(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Path
 ) -> None:
-    store = tmp_path / "store" / "articles.json"
     import_into(store, ReadResult(articles=articles(10)))
 
-    def killed(self: ImportDelta, signature: str) -> bool:
+    def killed(self: ImportDelta) -> bool:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(ImportDelta, "commit", killed)
@@ -246,14 +296,17 @@ def test_dying_between_the_store_and_the_index_is_caught_up_on_next_open(
         import_into(store, ReadResult(articles=articles(10, start=5, word="quokka")))
     monkeypatch.undo()
 
-    assert len(json.loads(store.read_text())["articles"]) == 15  # the store was written
+    assert stored_count(store) == 15  # the store was written
     assert not in_step(store)
     catch_up(store)
-    assert contents(store) == rebuilt(store, tmp_path / "copy")
+    # the five replaced versions are gone from the store: their words stay (``lingering``)
+    found, expected = contents(store), rebuilt(store, tmp_path / "copy")
+    assert (found.pop("lingering"), expected.pop("lingering")) == (5, 0)
+    assert found == expected
 
 
 def test_while_an_import_writes_the_index_others_open_it_and_wait_their_turn(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Path
 ) -> None:
     """A reader opens the index as it was; catching up says "busy" (the app retries) rather
     than failing, or building an index of its own in memory."""
@@ -262,13 +315,10 @@ def test_while_an_import_writes_the_index_others_open_it_and_wait_their_turn(
     from store.index.delta import import_delta
 
     monkeypatch.setattr(schema, "BUSY_MS", 50)
-    store = tmp_path / "store" / "articles.json"
     import_into(store, ReadResult(articles=articles(10)))
-    tables = json.loads(store.read_text())
-    del tables["articles"]["1"]
-    with import_delta(store) as delta:
+    with import_delta(open_backend(store), new_store=False) as delta:
         assert delta is not None  # holds the index's write lock from here
-        store.write_text(json.dumps(tables))
+        edit_by_hand(store, lambda table: table.pop("1"))
         index = SearchIndex.open(store)
         try:
             assert index.path is not None and index.note == ""
@@ -281,14 +331,13 @@ def test_while_an_import_writes_the_index_others_open_it_and_wait_their_turn(
 
 
 def test_an_import_that_cannot_get_the_index_writes_the_store_and_catches_up(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Path
 ) -> None:
     """Another process writing the index for longer than the import will wait: the import
     still lands, and the index is caught up (or left to the next open)."""
     from store.index import schema
 
     monkeypatch.setattr(schema, "BUSY_MS", 50)
-    store = tmp_path / "store" / "articles.json"
     import_into(store, ReadResult(articles=articles(10)))
     other = schema.connect(index_path_for(store))
     other.execute("BEGIN IMMEDIATE")
@@ -299,6 +348,6 @@ def test_an_import_that_cannot_get_the_index_writes_the_store_and_catches_up(
         other.close()
 
     assert summary.added == 5
-    assert len(json.loads(store.read_text())["articles"]) == 15
+    assert stored_count(store) == 15
     catch_up(store)
     assert contents(store) == rebuilt(store, tmp_path / "copy")

@@ -17,8 +17,8 @@ import orjson
 import pytest
 
 from store.article import ENTITY_KINDS, SCHEMA_VERSION, Article
+from store.backends import FileBackend
 from store.errors import StoreError
-from store.ingest import importer
 from store.ingest.importer import import_into
 from store.ingest.mapping import Context
 from store.ingest.opml import read_opml
@@ -73,7 +73,7 @@ def test_same_input_twice_changes_nothing(tmp_path: Path, monkeypatch: pytest.Mo
     mtime = store.stat().st_mtime_ns
 
     writes: list[object] = []
-    monkeypatch.setattr(importer.AtomicJSONStorage, "write", lambda *args: writes.append(1))
+    monkeypatch.setattr(FileBackend, "write", lambda *args: writes.append(1))
     second = import_into(store, _json(_RECORDS))
     assert (second.added, second.updated, second.unchanged) == (0, 0, 3)
     assert writes == []  # nothing changed, so the store is not rewritten

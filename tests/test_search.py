@@ -359,9 +359,9 @@ def test_a_query_of_every_kind_parses_to_a_tree(corpus_index: SearchIndex) -> No
 
 @pytest.fixture
 def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from store.index import searcher
+    from store.backends import file
 
-    monkeypatch.setattr(searcher, "STREAM_ABOVE_BYTES", 0)
+    monkeypatch.setattr(file, "STREAM_ABOVE_BYTES", 0)
 
 
 @pytest.mark.usefixtures("streamed")

@@ -22,14 +22,16 @@ def commit(folder: Path, manifest, change: Commit):
     """A commit, with where it put each document: segment number -> key -> place."""
     placed: dict[int, dict[str, tuple[int, int]]] = {}
 
-    def written(segment: Segment, offsets: dict[str, tuple[int, int]]) -> None:
+    def written(
+        segment: Segment, offsets: dict[str, tuple[int, int]], tags: dict[str, str]
+    ) -> None:
         placed[segment.number] = offsets
 
     return segments.commit(folder, manifest, change, written), placed
 
 
-def doc(n: int) -> bytes:
-    return orjson.dumps({"id": f"a{n}", "title": f"Story {n}", "body": "Body " * 20})
+def doc(n: int) -> tuple[str, bytes]:
+    return f"a{n}", orjson.dumps({"id": f"a{n}", "title": f"Story {n}", "body": "Body " * 20})
 
 
 def test_new_articles_fill_the_open_segment_then_new_ones(tmp_path, monkeypatch) -> None:
@@ -135,13 +137,15 @@ i = 0
 while True:
     manifest = read_manifest(folder)
     segments.sweep(folder, manifest)
-    added = [orjson.dumps({"id": f"{run}-{i}-{k}", "body": "x" * 3000}) for k in range(7)]
+    added = [
+        (str(k), orjson.dumps({"id": f"{run}-{i}-{k}", "body": "x" * 3000})) for k in range(7)
+    ]
     first = manifest.segments[0] if manifest.segments else None
     replaced = {}
     if first:
         kept = segments.read_segment(folder, first)["1"]
         replaced = {first.number: {"1": orjson.dumps(dict(kept, n=i))}}
-    commit(folder, manifest, Commit(replaced=replaced, added=added), lambda s, o: None)
+    commit(folder, manifest, Commit(replaced=replaced, added=added), lambda s, o, t: None)
     print(f"ack {run}-{i}", flush=True)
     i += 1
 """
@@ -193,7 +197,9 @@ def test_new_documents_are_taken_a_segment_at_a_time(tmp_path, monkeypatch) -> N
             taken.append(n)
             yield doc(n)
 
-    def written(segment: Segment, offsets: dict[str, tuple[int, int]]) -> None:
+    def written(
+        segment: Segment, offsets: dict[str, tuple[int, int]], tags: dict[str, str]
+    ) -> None:
         seen_when_written.append(len(taken))
 
     manifest = segments.commit(tmp_path, create(tmp_path, 1), Commit(added=incoming()), written)

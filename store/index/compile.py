@@ -58,8 +58,14 @@ def plan(root: Node) -> Plan:
     return Plan(sql, params, None, where, params)
 
 
+LIVE = "+rowid NOT IN (SELECT rowid FROM lingering)"
+"""Words of removed articles that could not be deleted (``store.index.schema``) match
+nothing."""
+
+
 def _plan_over_words(match: str, where: str, params: tuple[object, ...]) -> Plan:
-    sql = f"SELECT rowid FROM fts WHERE fts MATCH ? AND ({where}) ORDER BY rowid DESC"
+    where = f"{LIVE} AND ({where})"
+    sql = f"SELECT rowid FROM fts WHERE fts MATCH ? AND {where} ORDER BY rowid DESC"
     return Plan(sql, (match, *params), match, where, params)
 
 

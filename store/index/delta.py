@@ -14,10 +14,10 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from store.article import Article
+from store.backends import Backend, Place
 from store.index import sync
 from store.index.schema import connect, index_path_for, remove_index_files, time_key
 
@@ -26,25 +26,26 @@ PLACEHOLDER = b""
 
 
 class ImportDelta:
-    """New and changed documents of one import, added to the index in two steps: ``add``
-    (list row and words, before the entities are known), then ``complete`` (the stored
-    document, its entity names and fingerprint)."""
+    """New and changed documents of one import, added to the index in three steps: ``add``
+    (list row and words, before the entities are known), ``complete`` (the fingerprint of
+    the stored document and its entity names), then ``placed`` (where the store wrote it)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, store: Backend) -> None:
         self.conn = conn
+        self.store = store
         self.failed = False
         """Set when the index could not take a change (a full disk, say): the rest is
         skipped and the index is left to catch up."""
         self._taken: dict[int, int] = {}
         self._pending: dict[str, int] = {}
 
-    def forget(self, ids: list[str]) -> None:
-        """Forget the indexed versions of articles about to be added again (changed ones)."""
+    def forget(self, old: Mapping[int, Mapping[str, Any]]) -> None:
+        """Forget the indexed versions of articles about to be stored again (changed ones):
+        row id -> the document indexed under it."""
         if self.failed:
             return
         with self._guard():
-            rowids = sorted(r for i in ids if (r := self._rowid_of(i)) is not None)
-            sync.remove(self.conn, rowids)
+            sync.remove(self.conn, sorted(old), self.store, old)
 
     def add(self, articles: list[tuple[Mapping[str, Any], Article]]) -> None:
         """List rows and words of (document, article) pairs: each document as the importer
@@ -55,25 +56,36 @@ class ImportDelta:
         indexing the words takes three times as long."""
         if self.failed:
             return
+        unplaced = Place(sync.UNPLACED, "")
         with self._guard():
             for doc, article in articles:
-                rowid = sync.add_row(self.conn, article, PLACEHOLDER, self._taken, indexed=True)
+                rowid = sync.add_row(
+                    self.conn, article, PLACEHOLDER, self._taken, unplaced, indexed=True
+                )
                 sync.add_words(self.conn, rowid, doc)
                 self._pending[article.id] = rowid
 
-    def complete(self, article_id: str, document: bytes, print_: bytes, names: str) -> None:
-        """The stored document of an article given to ``add``, now with its entities
-        (``sync.encoded``; not checked again), its fingerprint, and the names the entities
-        file it under (``store.index.names.entity_names``)."""
+    def complete(self, article_id: str, print_: bytes, names: str) -> None:
+        """The fingerprint of the stored document of an article given to ``add``, now with
+        its entities, and the names the entities file it under
+        (``store.index.names.entity_names``)."""
         if self.failed:
             return
         with self._guard():
             rowid = self._pending.pop(article_id)
-            self.conn.execute("INSERT INTO docs VALUES (?, ?)", (rowid, document))
             sync.add_names(self.conn, rowid, names)
             self.conn.execute("UPDATE meta SET fingerprint = ? WHERE rowid = ?", (print_, rowid))
 
-    def commit(self, signature: str) -> bool:
+    def placed(
+        self, part: int, offsets: Mapping[str, tuple[int, int]], tags: Mapping[str, str]
+    ) -> None:
+        """The store wrote part file ``part`` (see ``store.backends.Placed``)."""
+        if self.failed:
+            return
+        with self._guard():
+            sync.relocate(self.conn, part, offsets, tags)
+
+    def commit(self) -> bool:
         """Record the store's new signature with the changes, all at once; False when the
         index could not take them (it catches up instead)."""
         if self.failed:
@@ -81,13 +93,12 @@ class ImportDelta:
         with self._guard():
             if self._pending:
                 raise RuntimeError(f"{len(self._pending)} documents added but not completed")
-            self.conn.execute("INSERT OR REPLACE INTO info VALUES ('signature', ?)", (signature,))
+            unplaced = self.conn.execute("SELECT 1 FROM meta WHERE part = ?", (sync.UNPLACED,))
+            if unplaced.fetchone() is not None:
+                raise RuntimeError("documents added that the store did not place")
+            sync.record_in_step(self.conn, self.store)
             self.conn.commit()
         return not self.failed
-
-    def _rowid_of(self, article_id: str) -> int | None:
-        row = self.conn.execute("SELECT rowid FROM meta WHERE id = ?", (article_id,)).fetchone()
-        return None if row is None else int(row[0])
 
     @contextlib.contextmanager
     def _guard(self) -> Iterator[None]:
@@ -104,12 +115,12 @@ def by_time(doc: Mapping[str, Any]) -> int:
 
 
 @contextlib.contextmanager
-def import_delta(store_path: Path) -> Iterator[ImportDelta | None]:
-    """An ``ImportDelta`` on the index of ``store_path``, or ``None`` when the index is not
-    in step with the store (or cannot be written): the importer then refreshes it after
+def import_delta(store: Backend, new_store: bool) -> Iterator[ImportDelta | None]:
+    """An ``ImportDelta`` on the index of ``store``, or ``None`` when the index is not in
+    step with the store (or cannot be written): the importer then catches it up after
     writing the store. Changes not committed are rolled back on leaving."""
-    conn = _in_step(store_path)
-    delta = None if conn is None else _begun(conn)
+    conn = _in_step(store, new_store)
+    delta = None if conn is None else _begun(conn, store)
     try:
         yield delta
     finally:
@@ -131,33 +142,32 @@ def _written_once(conn: sqlite3.Connection) -> None:
         conn.execute("PRAGMA journal_mode = DELETE")
 
 
-def _begun(conn: sqlite3.Connection) -> ImportDelta | None:
+def _begun(conn: sqlite3.Connection, store: Backend) -> ImportDelta | None:
     """A delta holding the index's write lock, or ``None`` when another process kept it
     (past ``BUSY_MS``) or the index cannot be written."""
     try:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("DELETE FROM info WHERE key = 'signature'")
-        return ImportDelta(conn)
+        return ImportDelta(conn, store)
     except sqlite3.Error:
         return None
 
 
-def _in_step(store_path: Path) -> sqlite3.Connection | None:
-    """A connection to the index when it reflects the store file as it is (an index beside
-    a store that does not exist yet belongs to no store and is started afresh)."""
-    path = index_path_for(store_path)
-    new_store = not store_path.exists()
+def _in_step(store: Backend, new_store: bool) -> sqlite3.Connection | None:
+    """A connection to the index when it reflects the store as it is (an index of a store
+    that does not exist yet belongs to no store and is started afresh)."""
+    path = index_path_for(store.path)
     try:
         if new_store:
             remove_index_files(path)
         conn = connect(path)
         if new_store:
             _written_once(conn)
+            return conn
     except (sqlite3.Error, OSError):
         return None
     try:
-        expected = sync.signature(store_path) if store_path.exists() else None
-        if sync.stored_signature(conn) == expected:
+        if sync.stored_signature(conn) == store.signature():
             return conn
     except (sqlite3.Error, OSError):
         pass

@@ -5,11 +5,15 @@ Row ids are time keys (publication second x 4096 + a tie counter), so id order i
 order: the newest articles come first from every table without sorting, and a date filter
 is a range of row ids.
 
-``meta`` holds what a list row shows and what catching up compares; ``docs`` the stored
-documents (orjson) for the reading pane; ``fts`` the words (FTS5, contentless, case and
-accent folded); ``tags`` the exact-match filter of tags, ``names`` the entity names (one
-word each, see ``store.index.names``); ``rejects`` the store's documents left out (invalid,
-or a later copy of an id), as of the last catch-up.
+``meta`` holds what a list row shows, what catching up compares, and where the document is
+in the store (part, key, offset, length: the reading pane reads it from there, so the index
+holds no copy of it); ``pending`` the documents whose words are still to be indexed (only
+until they are); ``fts`` the words (FTS5, contentless, case and accent folded); ``tags``
+the exact-match filter of tags, ``names`` the entity names (one word each, see
+``store.index.names``); ``parts`` each store file's signature as last caught up;
+``lingering`` rows whose words stayed in ``fts`` because the document they were indexed
+from was gone when they were removed (left out of every search); ``rejects`` the store's
+documents left out (invalid, or a later copy of an id), per part.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
-VERSION = 5
+from store.paths import index_path_for as index_path_for
+
+VERSION = 6
 TIE_BITS = 12
 UNDATED = -(2**62)
 """Key of articles without a date: after every dated one in date order."""
@@ -43,10 +49,14 @@ DDL = """
 CREATE TABLE IF NOT EXISTS meta(
     rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, fingerprint BLOB NOT NULL,
     published TEXT NOT NULL, source TEXT NOT NULL, title TEXT NOT NULL,
-    sourcekey TEXT NOT NULL, indexed INTEGER NOT NULL DEFAULT 0);
+    sourcekey TEXT NOT NULL, indexed INTEGER NOT NULL DEFAULT 0,
+    part INTEGER NOT NULL, key TEXT NOT NULL, offset INTEGER, length INTEGER);
 CREATE INDEX IF NOT EXISTS meta_pending ON meta(indexed) WHERE indexed = 0;
 CREATE INDEX IF NOT EXISTS meta_source ON meta(sourcekey, rowid);
-CREATE TABLE IF NOT EXISTS docs(rowid INTEGER PRIMARY KEY, doc BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS meta_place ON meta(part, key);
+CREATE TABLE IF NOT EXISTS pending(rowid INTEGER PRIMARY KEY, doc BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS parts(number INTEGER PRIMARY KEY, signature TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lingering(rowid INTEGER PRIMARY KEY);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, source, author, body, tags, content='', tokenize='unicode61 remove_diacritics 2',
     prefix='3');
@@ -56,7 +66,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS names USING fts5(
     forms, tokenize='ascii', detail='none');
 CREATE TABLE IF NOT EXISTS info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rejects(
-    item TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL);
+    part INTEGER NOT NULL, item TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL);
 """
 
 
@@ -69,11 +79,6 @@ def _tune_words(conn: sqlite3.Connection) -> None:
             conn.commit()
         except sqlite3.OperationalError:  # another process is writing: next time
             conn.rollback()
-
-
-def index_path_for(store_path: Path) -> Path:
-    """The index sits beside its store: ``articles.json`` -> ``articles.index.sqlite``."""
-    return store_path.with_name(f"{store_path.stem}.index.sqlite")
 
 
 def remove_index_files(path: Path) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -16,6 +16,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import orjson
 
 from store.article import Article, article_from_document
+from store.backends import Backend, Place, document_at, open_backend
 from store.errors import IndexBusy, IndexDamaged, StoreError
 from store.fold import fold
 from store.index import sync
@@ -28,8 +29,6 @@ RANK_WINDOW = 5_000
 """Relevance ranks the newest this many matches (then the rest by date): ranking every
 match of a word found in nearly every article would cost more than a keystroke allows, and
 news readers want recent articles first among equals."""
-STREAM_ABOVE_BYTES = 16 * 1024 * 1024
-"""Store files larger than this are streamed when catching up, not read whole."""
 BM25_WEIGHTS = (5.0, 2.0, 2.0, 1.0, 3.0)
 """title, source, author, body, tags: a word in the title counts most."""
 
@@ -81,8 +80,17 @@ class SearchIndex:
     A file found damaged on any call is started afresh at once (``damage_found``); the
     index then holds nothing until it is caught up with the store."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None, note: str = "") -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path | None,
+        note: str = "",
+        store: Backend | None = None,
+    ) -> None:
         self.conn = conn
+        self.store = store
+        """Where the documents are read from (``None``: an index of no store, which holds
+        list rows only)."""
         self.path = path
         self.note = note
         """Why the index is kept in memory only (a folder that cannot be written), or ""."""
@@ -100,7 +108,7 @@ class SearchIndex:
     def open(cls, store_path: Path) -> SearchIndex:
         """The index beside ``store_path``: rebuilt when damaged, in memory when the folder
         cannot hold one."""
-        return cls(*_connect_or_memory(index_path_for(store_path)))
+        return cls(*_connect_or_memory(index_path_for(store_path)), open_backend(store_path))
 
     def close(self) -> None:
         self.conn.close()
@@ -149,48 +157,47 @@ class SearchIndex:
 
     @_guarded()
     def in_step(self, store_path: Path) -> bool:
-        """Whether the index reflects the store file as it is now (and is the file now at
-        its path)."""
+        """Whether the index reflects the store as it is now (and is the file now at its
+        path)."""
         if self.replaced():
             return False
         try:
-            return sync.stored_signature(self.conn) == sync.signature(store_path)
-        except OSError:
+            return sync.stored_signature(self.conn) == open_backend(store_path).signature()
+        except (OSError, StoreError):
             return False
 
-    def catch_up(self, store_path: Path, progress: sync.Progress | None = None) -> sync.CatchUp:
-        """Read the store file and bring the index in step with it. A large file is
-        streamed (it was checked to be a JSON object when the store was opened). An index
-        found damaged meanwhile is started afresh and built again from the store."""
+    @_guarded()
+    def stale_bytes(self, store_path: Path) -> int:
+        """How much of the store catching up would read (the part files that changed)."""
+        return sum(p.size for p in sync.stale_parts(self.conn, open_backend(store_path).parts()))
+
+    def catch_up(
+        self,
+        store_path: Path,
+        progress: sync.Progress | None = None,
+        replaced: Mapping[str, Any] | None = None,
+    ) -> sync.CatchUp:
+        """Bring the index in step with the store, reading the part files that changed
+        (``replaced``: see ``sync.catch_up``). An index found damaged meanwhile is started
+        afresh and built again from the store."""
         try:
-            return self._catch_up(store_path, progress)
+            return self._catch_up(store_path, progress, replaced)
         except IndexDamaged:
-            return self._catch_up(store_path, progress)
+            return self._catch_up(store_path, progress, None)
 
-    def _catch_up(self, store_path: Path, progress: sync.Progress | None) -> sync.CatchUp:
-        from store.library import read_articles_table, stream_articles
-
+    def _catch_up(
+        self,
+        store_path: Path,
+        progress: sync.Progress | None,
+        replaced: Mapping[str, Any] | None,
+    ) -> sync.CatchUp:
         if self.in_step(store_path):  # another process caught it up already
             return sync.CatchUp(rejects=self.rejects(str(store_path)))
-        stamp = sync.signature(store_path)
-        if store_path.stat().st_size > STREAM_ABOVE_BYTES:
-            documents: sync.Documents = stream_articles(store_path)
-        else:
-            documents = read_articles_table(store_path).items()
-        return self.catch_up_documents(documents, stamp, str(store_path), progress)
-
-    def catch_up_documents(
-        self,
-        documents: sync.Documents,
-        stamp: str,
-        source: str,
-        progress: sync.Progress | None = None,
-    ) -> sync.CatchUp:
-        """Make the index hold the valid articles of ``documents``; a damaged index raises
-        ``IndexDamaged``, started afresh (the documents are to be given again)."""
         self.forget_cache()
+        store = open_backend(store_path)
+        self.store = store
         try:
-            return sync.catch_up(self.conn, documents, stamp, source, progress)
+            return sync.catch_up(self.conn, store, str(store_path), progress, replaced)
         except sqlite3.Error as exc:
             if not damaged(exc, self.conn):
                 raise _store_error(exc, "search index") from None
@@ -319,21 +326,47 @@ class SearchIndex:
     @_guarded()
     def documents(self, rowids: Sequence[int]) -> list[dict[str, Any]]:
         """The stored documents of ``rowids`` (as the store holds them), in that order; a row
-        id no longer indexed is left out."""
+        id no longer indexed, or whose document is no longer in the store, is left out."""
         found: dict[int, dict[str, Any]] = {}
-        for start in range(0, len(rowids), 500):
-            chunk = tuple(rowids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT rowid, doc FROM docs WHERE rowid IN ({marks})"
-            found.update(
-                (rowid, orjson.loads(doc)) for rowid, doc in self.conn.execute(query, chunk)
-            )
+        for rowid, print_, *place in self._placed("rowid", rowids):
+            doc = self._document(Place(*place), print_)
+            if doc is not None:
+                found[rowid] = doc
         return [found[rowid] for rowid in rowids if rowid in found]
+
+    def _document(self, place: Place, print_: bytes) -> dict[str, Any] | None:
+        if self.store is None:
+            return None
+        return document_at(self.store, place, print_)
 
     @_guarded()
     def article(self, rowid: int) -> Article | None:
-        row = self.conn.execute("SELECT doc FROM docs WHERE rowid = ?", (rowid,)).fetchone()
-        return None if row is None else article_from_document(orjson.loads(row[0]))
+        docs = self.documents([rowid])
+        return article_from_document(docs[0]) if docs else None
+
+    @_guarded()
+    def places(self, article_ids: Sequence[str]) -> dict[str, tuple[int, bytes, Place]]:
+        """Where the store holds the articles of ``article_ids`` that are indexed: id ->
+        (row id, fingerprint, place)."""
+        rows = self._placed("id, rowid", article_ids)
+        return {
+            article_id: (rowid, print_, Place(*place)) for article_id, rowid, print_, *place in rows
+        }
+
+    def _placed(self, by: str, keys: Sequence[int] | Sequence[str]) -> list[tuple[Any, ...]]:
+        """(``by`` columns, fingerprint, part, key, offset, length) of the rows whose
+        ``by``'s first column is one of ``keys``, 500 at a time."""
+        rows: list[tuple[Any, ...]] = []
+        column = by.split(",")[0]
+        for start in range(0, len(keys), 500):
+            chunk = tuple(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            query = (
+                f"SELECT {by}, fingerprint, part, key, offset, length FROM meta "
+                f"WHERE {column} IN ({marks})"
+            )
+            rows += self.conn.execute(query, chunk).fetchall()
+        return rows
 
     @_guarded()
     def rowid_of(self, article_id: str) -> int | None:

@@ -1,16 +1,16 @@
-"""Keeping the index in step with the store file, whoever changed it.
+"""Keeping the index in step with the store, whoever changed it.
 
-The index remembers the store file's signature (size, modification time, inode) as of its
-last catch-up. When the file differs (an import, another reader's process, an edit by
-hand), catching up compares a fingerprint of every stored document with the indexed one and
-applies only the difference: new, changed and removed articles. It runs in two passes, so a
-reader sees the list before the slow part is done: first the list rows and documents, then
-the words, in batches, with progress.
+The index remembers the signature (size, modification time, inode) of each of the store's
+part files (segments, or the one file of a single-file store) as of its last catch-up.
+Catching up reads only the parts that differ (an import by a process whose index was busy,
+an edit by hand, a restored backup) and compares a fingerprint of each of their documents
+with the indexed one: new, changed, moved and removed articles are applied, nothing else is
+read. It runs in two passes, so a reader sees the list before the slow part is done: first
+the list rows, then the words, in batches, with progress.
 """
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +20,10 @@ from typing import Any
 import orjson
 
 from store.article import Article, InvalidDocument, article_from_document
+from store.backends import Backend, Part, Place, document_at, open_backend
+from store.backends.base import encoded as encoded
+from store.backends.base import fingerprint as fingerprint
+from store.backends.base import fingerprint_of as fingerprint_of
 from store.fold import fold
 from store.index.names import entity_names
 from store.index.schema import TIE_BITS, UNDATED, UNDATED_SPAN, time_key
@@ -29,6 +33,8 @@ Progress = Callable[[int, int], None]
 """Called with (done, total): words indexed of articles to index, or (rows stored, 0) while
 the store is still being read."""
 BATCH = 2_000
+UNPLACED = -1
+"""The part of a row whose document is still being written."""
 
 
 @dataclass
@@ -39,6 +45,7 @@ class CatchUp:
     updated: int = 0
     removed: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    parts_read: int = 0
 
     @property
     def changed(self) -> bool:
@@ -46,9 +53,8 @@ class CatchUp:
 
 
 def signature(store_path: Path) -> str:
-    """Changes whenever the store file is replaced or rewritten."""
-    info = store_path.stat()
-    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
+    """Changes whenever any file of the store's articles is replaced or rewritten."""
+    return open_backend(store_path).signature()
 
 
 def stored_signature(conn: sqlite3.Connection) -> str | None:
@@ -56,145 +62,205 @@ def stored_signature(conn: sqlite3.Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
-def encoded(doc: Mapping[str, Any]) -> bytes:
-    """A stored document as its fingerprint is taken of it: JSON with sorted keys."""
-    return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
+def stale_parts(conn: sqlite3.Connection, parts: list[Part]) -> list[Part]:
+    """The parts whose files differ from what the index last read of them."""
+    recorded = dict(conn.execute("SELECT number, signature FROM parts"))
+    return [part for part in parts if recorded.get(part.number) != part.signature]
 
 
-def fingerprint(doc: Mapping[str, Any]) -> bytes:
-    return fingerprint_of(encoded(doc))
+@dataclass
+class _Scan:
+    """One catch-up's bookkeeping: the indexed rows of the parts being read (id -> (row
+    id, fingerprint)), the ids seen so far, and what is to be written."""
 
-
-def fingerprint_of(document: bytes) -> bytes:
-    """The fingerprint of a document already ``encoded``."""
-    return hashlib.blake2b(document, digest_size=16).digest()
-
-
-Documents = Iterable[tuple[str, Any]]
-"""(document id, document) pairs of a store's ``articles`` table, as read or streamed."""
+    known: dict[str, tuple[int, bytes]]
+    seen: set[str] = field(default_factory=set)
+    batch: list[tuple[Article, bytes, Place, Any]] = field(default_factory=list)
+    rejects: list[tuple[int, Reject]] = field(default_factory=list)
+    moved: list[tuple[int, str, int | None, int | None, int]] = field(default_factory=list)
+    replaced: Mapping[str, Any] = field(default_factory=dict)
 
 
 def catch_up(
     conn: sqlite3.Connection,
-    documents: Documents,
-    new_signature: str,
+    store: Backend,
     source: str,
     progress: Progress | None = None,
+    replaced: Mapping[str, Any] | None = None,
 ) -> CatchUp:
-    """Make the index hold exactly the valid articles among ``documents`` (the store's).
+    """Make the index hold exactly the valid articles of the store, reading only the part
+    files that changed since it last looked. ``replaced`` gives, by article id, documents
+    the caller knows were replaced in the store since (an import whose index could not
+    follow): their words are deleted with them.
 
     Documents are compared by a fingerprint of what the file holds, so only new and changed
-    ones are read as articles, and they are written batch by batch as they stream in: memory
-    stays bounded, and catching up after a small change costs little. Until the end the index
-    carries no signature, so an interrupted catch-up is resumed when next opened."""
+    ones are read as articles, and they are written batch by batch: memory stays bounded by
+    a part. Until the end the index carries no signature, so an interrupted catch-up is
+    resumed when next opened."""
     report = CatchUp()
-    known = {
-        row[0]: (row[1], row[2]) for row in conn.execute("SELECT id, rowid, fingerprint FROM meta")
-    }
+    stamp = store.signature()
+    parts = store.parts()
+    stale = stale_parts(conn, parts)
+    unchanged = sorted({part.number for part in parts} - {part.number for part in stale})
+    scan = _Scan(_rows_outside(conn, unchanged), replaced=replaced or {})
     with conn:
         conn.execute("DELETE FROM info WHERE key = 'signature'")
-    seen: set[str] = set()
-    batch: list[tuple[Article, bytes]] = []
-    for doc_id, doc in documents:
-        item = _changed(doc_id, doc, known, seen, source)
-        if isinstance(item, Reject):
-            report.rejects.append(item)
-        elif item is not None:
-            batch.append(item)
-            if len(batch) == BATCH:
-                _store_batch(conn, batch, known, report)
+    for part in stale:
+        report.parts_read += 1
+        for key, doc, offset, length in store.part_documents(part):
+            _look_at(conn, scan, Place(part.number, key, offset, length), doc, source)
+            if len(scan.batch) >= BATCH:
+                _store_batch(conn, scan, report)
                 if progress is not None:
                     progress(report.added + report.updated, 0)  # rows so far, words to come
-    _store_batch(conn, batch, known, report)
+    _store_batch(conn, scan, report)
     with conn:
-        remove(conn, [rowid for rowid, _ in known.values()])
-    report.removed = len(known)
-    index_words(conn, progress)
+        report.removed = len(scan.known)
+        remove(conn, [rowid for rowid, _ in scan.known.values()])
+    index_words(conn, store, progress)
     with conn:
-        conn.execute("DELETE FROM rejects")
-        conn.executemany(
-            "INSERT INTO rejects VALUES (?, ?, ?)",
-            ((reject.item, reject.kind, reject.reason) for reject in report.rejects),
-        )
-        conn.execute("INSERT OR REPLACE INTO info VALUES ('signature', ?)", (new_signature,))
+        _record(conn, parts, unchanged, scan.rejects, stamp)
+    report.rejects = stored_rejects(conn, source)
     return report
+
+
+def _rows_outside(conn: sqlite3.Connection, unchanged: list[int]) -> dict[str, tuple[int, bytes]]:
+    """The indexed rows that are not in one of the ``unchanged`` parts (id -> (row id,
+    fingerprint)): those catching up reads again, or finds gone."""
+    sql = (
+        "SELECT id, rowid, fingerprint FROM meta WHERE part NOT IN (SELECT value FROM json_each(?))"
+    )
+    rows = conn.execute(sql, (orjson.dumps(unchanged).decode(),))
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def _record(
+    conn: sqlite3.Connection,
+    parts: list[Part],
+    unchanged: list[int],
+    rejects: list[tuple[int, Reject]],
+    stamp: str,
+) -> None:
+    """Note the parts as read, the documents they left out, and the store's signature."""
+    kept = orjson.dumps(unchanged).decode()
+    conn.execute("DELETE FROM rejects WHERE part NOT IN (SELECT value FROM json_each(?))", (kept,))
+    conn.executemany(
+        "INSERT INTO rejects VALUES (?, ?, ?, ?)",
+        ((part, reject.item, reject.kind, reject.reason) for part, reject in rejects),
+    )
+    conn.execute("DELETE FROM parts")
+    conn.executemany(
+        "INSERT INTO parts VALUES (?, ?)", ((part.number, part.signature) for part in parts)
+    )
+    conn.execute("INSERT OR REPLACE INTO info VALUES ('signature', ?)", (stamp,))
+
+
+def record_in_step(conn: sqlite3.Connection, store: Backend) -> None:
+    """After a write the index followed document by document: every part is as read."""
+    conn.execute("DELETE FROM parts")
+    conn.executemany(
+        "INSERT INTO parts VALUES (?, ?)",
+        ((part.number, part.signature) for part in store.parts()),
+    )
+    conn.execute("INSERT OR REPLACE INTO info VALUES ('signature', ?)", (store.signature(),))
 
 
 def stored_rejects(conn: sqlite3.Connection, source: str) -> list[Reject]:
     """The documents the last catch-up left out, in store order."""
-    rows = conn.execute("SELECT item, kind, reason FROM rejects ORDER BY rowid")
+    rows = conn.execute("SELECT item, kind, reason FROM rejects ORDER BY part, rowid")
     return [Reject(source, item, reason, kind) for item, kind, reason in rows]
 
 
-def _changed(
-    doc_id: str,
-    doc: Any,
-    known: dict[str, tuple[int, bytes]],
-    seen: set[str],
-    source: str,
-) -> tuple[Article, bytes] | Reject | None:
-    """A new or changed article with its fingerprint, ``None`` for an unchanged one
-    (dropped from ``known``), or a reject: invalid, or a later copy of an id already seen
-    (the first copy is the one indexed)."""
+def _look_at(conn: sqlite3.Connection, scan: _Scan, place: Place, doc: Any, source: str) -> None:
+    """Take one stored document: an unchanged one is only moved to where it is now (it is
+    dropped from ``known``); a new or changed one is batched; an invalid one, or a later
+    copy of an id already seen or indexed in another part, is rejected (the first copy is
+    the one indexed)."""
     print_ = fingerprint(doc)
     raw_id = doc.get("id") if isinstance(doc, dict) else None
-    if isinstance(raw_id, str) and raw_id not in seen and known.get(raw_id, (0, b""))[1] == print_:
-        seen.add(raw_id)
-        del known[raw_id]
-        return None
+    hit = scan.known.get(raw_id) if isinstance(raw_id, str) and raw_id not in scan.seen else None
+    if hit is not None and hit[1] == print_:
+        scan.seen.add(raw_id)  # type: ignore[arg-type]
+        del scan.known[raw_id]  # type: ignore[arg-type]
+        scan.moved.append((place.part, place.key, place.offset, place.length, hit[0]))
+        return
+    item = f"document {place.key}" if place.part <= 0 else f"document {place.part}/{place.key}"
     try:
         article = article_from_document(doc)
     except InvalidDocument as exc:
-        return Reject(source, f"document {doc_id}", str(exc))
-    if article.id in seen:
-        reason = f"duplicate id {article.id!r} (an earlier document has it)"
-        return Reject(source, f"document {doc_id}", reason, "duplicate id")
-    seen.add(article.id)
-    return article, print_
-
-
-def _store_batch(
-    conn: sqlite3.Connection,
-    batch: list[tuple[Article, bytes]],
-    known: dict[str, tuple[int, bytes]],
-    report: CatchUp,
-) -> None:
-    """Write new and changed articles (replacing the old rows of changed ones) at once."""
-    if not batch:
+        scan.rejects.append((place.part, Reject(source, item, str(exc))))
         return
-    old = [known.pop(article.id)[0] for article, _ in batch if article.id in known]
+    if article.id in scan.seen or (article.id not in scan.known and _indexed(conn, article.id)):
+        reason = f"duplicate id {article.id!r} (an earlier document has it)"
+        scan.rejects.append((place.part, Reject(source, item, reason, "duplicate id")))
+        return
+    scan.seen.add(article.id)
+    scan.batch.append((article, print_, place, None if place.offset is not None else doc))
+
+
+def _indexed(conn: sqlite3.Connection, article_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM meta WHERE id = ?", (article_id,)).fetchone() is not None
+
+
+def _store_batch(conn: sqlite3.Connection, scan: _Scan, report: CatchUp) -> None:
+    """Write new and changed articles (replacing the old rows of changed ones) and the new
+    places of unchanged ones, at once."""
+    batch = scan.batch
+    changed = [article.id for article, _, _, _ in batch if article.id in scan.known]
+    old = {scan.known.pop(i)[0]: scan.replaced.get(i) for i in changed}
     report.updated += len(old)
     report.added += len(batch) - len(old)
     with conn:
         conn.execute("BEGIN IMMEDIATE")
-        remove(conn, old)
+        conn.executemany(
+            "UPDATE meta SET part = ?, key = ?, offset = ?, length = ? WHERE rowid = ?",
+            scan.moved,
+        )
+        remove(conn, list(old), documents={r: doc for r, doc in old.items() if doc})
         add(conn, batch)
     batch.clear()
+    scan.moved.clear()
 
 
-def remove(conn: sqlite3.Connection, rowids: list[int]) -> None:
-    """Forget articles; words already indexed are deleted with the values they had."""
+def remove(
+    conn: sqlite3.Connection,
+    rowids: list[int],
+    store: Backend | None = None,
+    documents: Mapping[int, Any] | None = None,
+) -> None:
+    """Forget articles. Words already indexed are deleted with the values they were indexed
+    from: the document given in ``documents``, else the one at the row's place in ``store``
+    (when it is still the same); a row whose document is gone keeps its words, and its row
+    id is set aside (``lingering``) so that no search finds it and no new row takes it."""
     for rowid in rowids:
         row = conn.execute(
-            "SELECT d.doc, m.indexed FROM docs d JOIN meta m USING (rowid) WHERE rowid = ?",
+            "SELECT indexed, fingerprint, part, key, offset, length FROM meta WHERE rowid = ?",
             (rowid,),
         ).fetchone()
-        if row is not None and row[1]:
-            conn.execute(
-                "INSERT INTO fts(fts, rowid, title, source, author, body, tags) "
-                "VALUES ('delete', ?, ?, ?, ?, ?, ?)",
-                (rowid, *_words_columns(orjson.loads(row[0]))),
-            )
-        for table in ("meta", "docs", "tags", "names"):
+        if row is not None and row[0]:
+            doc = (documents or {}).get(rowid)
+            if doc is None and store is not None:
+                doc = document_at(store, Place(row[2], row[3], row[4], row[5]), row[1])
+            if doc is None:
+                conn.execute("INSERT OR IGNORE INTO lingering VALUES (?)", (rowid,))
+            else:
+                conn.execute(
+                    "INSERT INTO fts(fts, rowid, title, source, author, body, tags) "
+                    "VALUES ('delete', ?, ?, ?, ?, ?, ?)",
+                    (rowid, *_words_columns(doc)),
+                )
+        for table in ("meta", "pending", "tags", "names"):
             conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
 
 
-def add(conn: sqlite3.Connection, articles: list[tuple[Article, bytes]]) -> None:
-    """Add list rows, documents, tags and entity names; words come later (``index_words``)."""
+def add(conn: sqlite3.Connection, articles: Iterable[tuple[Article, bytes, Place, Any]]) -> None:
+    """Add list rows, tags and entity names; words come later (``index_words``), read from
+    the store, or from ``pending`` for a document whose offset is not known (given then)."""
     taken: dict[int, int] = {}
-    for article, print_ in articles:
-        rowid = add_row(conn, article, print_, taken)
-        conn.execute("INSERT INTO docs VALUES (?, ?)", (rowid, orjson.dumps(article.to_document())))
+    for article, print_, place, doc in articles:
+        rowid = add_row(conn, article, print_, taken, place)
+        if doc is not None:
+            conn.execute("INSERT INTO pending VALUES (?, ?)", (rowid, orjson.dumps(doc)))
         add_names(conn, rowid, entity_names(article.entities or ()))
 
 
@@ -203,13 +269,14 @@ def add_row(
     article: Article,
     print_: bytes,
     taken: dict[int, int],
+    place: Place,
     indexed: bool = False,
 ) -> int:
     """The article's list row and tags under a new row id (see ``_free_key``), returned."""
     rowid = _free_key(conn, time_key(article.published), taken)
     conn.execute(
-        "INSERT INTO meta(rowid, id, fingerprint, published, source, title, sourcekey, indexed) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO meta(rowid, id, fingerprint, published, source, title, sourcekey, indexed, "
+        "part, key, offset, length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             rowid,
             article.id,
@@ -219,12 +286,34 @@ def add_row(
             article.title,
             fold(article.source),
             int(indexed),
+            place.part,
+            place.key,
+            place.offset,
+            place.length,
         ),
     )
     conn.executemany(
         "INSERT OR IGNORE INTO tags VALUES (?, ?)", ((fold(t), rowid) for t in article.tags)
     )
     return rowid
+
+
+def relocate(
+    conn: sqlite3.Connection,
+    part: int,
+    offsets: Mapping[str, tuple[int, int]],
+    tags: Mapping[str, str],
+) -> None:
+    """A part file was written: its new documents (key -> article id in ``tags``) are in
+    it under their keys, and every document of it is at its new offset."""
+    conn.executemany(
+        "UPDATE meta SET part = ?, key = ? WHERE id = ?",
+        ((part, key, article_id) for key, article_id in tags.items()),
+    )
+    conn.executemany(
+        "UPDATE meta SET offset = ?, length = ? WHERE part = ? AND key = ?",
+        ((offset, length, part, key) for key, (offset, length) in offsets.items()),
+    )
 
 
 def add_names(conn: sqlite3.Connection, rowid: int, names: str) -> None:
@@ -256,10 +345,15 @@ def _free_key(conn: sqlite3.Connection, base: int, taken: dict[int, int]) -> int
         ).fetchone()
         taken[base] = base - 1 if row[0] is None else row[0]
     key = taken[base] + 1
-    while conn.execute("SELECT 1 FROM meta WHERE rowid = ?", (key,)).fetchone() is not None:
+    while _taken(conn, key):
         key += 1
     taken[base] = key
     return key
+
+
+def _taken(conn: sqlite3.Connection, rowid: int) -> bool:
+    sql = "SELECT 1 FROM meta WHERE rowid = ?1 UNION ALL SELECT 1 FROM lingering WHERE rowid = ?1"
+    return conn.execute(sql, (rowid,)).fetchone() is not None
 
 
 def _words_columns(doc: Mapping[str, Any]) -> tuple[str, str, str, str, str]:
@@ -281,15 +375,27 @@ def add_words(conn: sqlite3.Connection, rowid: int, doc: Mapping[str, Any]) -> N
     )
 
 
-def index_words(conn: sqlite3.Connection, progress: Progress | None = None) -> None:
-    """Index the words of every article not yet indexed, committing batch by batch."""
-    pending = [row[0] for row in conn.execute("SELECT rowid FROM meta WHERE indexed = 0")]
+def index_words(conn: sqlite3.Connection, store: Backend, progress: Progress | None = None) -> None:
+    """Index the words of every article not yet indexed, committing batch by batch; each
+    document is read from its place in the store (a part at a time), or from ``pending``.
+    One no longer there (the store changed meanwhile) is left for the next catch-up."""
+    sql = "SELECT rowid, fingerprint, part, key, offset, length FROM meta WHERE indexed = 0"
+    pending = sorted(conn.execute(sql), key=lambda row: (row[2], row[4] or 0))
     for start in range(0, len(pending), BATCH):
         batch = pending[start : start + BATCH]
+        done = []
         with conn:
-            for rowid in batch:
-                (doc,) = conn.execute("SELECT doc FROM docs WHERE rowid = ?", (rowid,)).fetchone()
-                add_words(conn, rowid, orjson.loads(doc))
-            conn.executemany("UPDATE meta SET indexed = 1 WHERE rowid = ?", ((r,) for r in batch))
+            for rowid, print_, *place in batch:
+                doc = _pending_document(conn, rowid) or document_at(store, Place(*place), print_)
+                if doc is not None:
+                    add_words(conn, rowid, doc)
+                    done.append((rowid,))
+            conn.executemany("UPDATE meta SET indexed = 1 WHERE rowid = ?", done)
+            conn.executemany("DELETE FROM pending WHERE rowid = ?", done)
         if progress is not None:
             progress(min(start + BATCH, len(pending)), len(pending))
+
+
+def _pending_document(conn: sqlite3.Connection, rowid: int) -> Any:
+    row = conn.execute("SELECT doc FROM pending WHERE rowid = ?", (rowid,)).fetchone()
+    return None if row is None else orjson.loads(row[0])

@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
-from store.ingest.importer import FEEDS, import_into
+from store.backends import Change, open_backend
+from store.errors import StoreError
+from store.index import refresh_index
+from store.ingest.importer import import_into
 from store.ingest.opml import FEED_SCHEMES
 from store.ingest.result import ReadResult, Subscription
-from store.library import ARTICLES, META, check_schema
-from store.storage import AtomicJSONStorage, holding, read_tables
+from store.storage import holding
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,10 @@ class Feed:
 
 
 def list_feeds(path: Path) -> list[Feed]:
-    table = read_tables(path).get(FEEDS, {})
+    store = open_backend(path)
+    if not store.exists():
+        raise StoreError(f"{path}: no such store")
+    table = store.feeds()
     docs = [doc for _, doc in sorted(table.items(), key=lambda item: _key(item[0]))]
     return [Feed.from_document(doc) for doc in docs if isinstance(doc, dict) and doc.get("url")]
 
@@ -52,19 +57,24 @@ def add_feeds(path: Path, feeds: list[Subscription]) -> int:
 
 def remove_feeds(path: Path, targets: list[str]) -> list[str]:
     """Unsubscribe by URL or by the number ``feeds list`` shows; returns the URLs removed."""
-    storage = AtomicJSONStorage(path)
-    with holding(storage.lock):
-        tables = read_tables(path)
-        check_schema(path, tables.get(META, {}))  # never rewrite what a newer newsdesk wrote
-        table = tables.get(FEEDS, {})
+    store = open_backend(path)
+    with holding(store.lock):
+        if not store.exists():
+            raise StoreError(f"{path}: no such store")
+        store.check()  # never rewrite what a newer newsdesk wrote
+        table = store.feeds()
         ordered = sorted(table, key=_key)
         doomed = {key for key in ordered if _matches(table[key], ordered.index(key) + 1, targets)}
         removed = [str(table[key].get("url")) for key in ordered if key in doomed]
         if doomed:
-            tables[FEEDS] = {key: doc for key, doc in table.items() if key not in doomed}
-            tables.setdefault(ARTICLES, {})
-            storage.write(tables)
+            kept = {key: doc for key, doc in table.items() if key not in doomed}
+            store.write(Change(feeds=kept), _nowhere)
+            refresh_index(path)
     return removed
+
+
+def _nowhere(part: int, offsets: object, tags: object) -> None:
+    """No article moves when only the subscriptions change."""
 
 
 def _matches(doc: Any, number: int, targets: list[str]) -> bool:

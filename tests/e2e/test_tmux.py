@@ -93,11 +93,11 @@ class Reader:
 
     @property
     def store(self) -> Path:
-        return self.data / "newsdesk" / "articles.json"
+        return self.data / "newsdesk" / "articles"
 
     @property
     def state(self) -> Path:
-        return self.data / "newsdesk" / "articles.state.json"
+        return self.store / "state.json"
 
 
 @pytest.fixture
@@ -302,7 +302,7 @@ def test_browse_search_and_quit(launch: Callable[..., Session], reader: Reader, 
         # Wide: the detail pane beside the list previews the highlighted article.
         assert SEED_TITLE in screen, screen
         assert BODY_TEXT in screen, screen
-    assert reader.store.is_file(), "the default store is created in $XDG_DATA_HOME"
+    assert (reader.store / "manifest.json").is_file(), "the default store is made in $XDG_DATA_HOME"
     assert not (reader.home / ".local").exists(), "XDG_DATA_HOME must be honoured"
 
     # A query that matches: the article stays.

@@ -1,0 +1,44 @@
+"""Article storage behind one interface (``Backend``): a folder of TinyDB segment files
+(``FolderBackend``, the default) or one TinyDB file (``FileBackend``, stores of earlier
+versions and any ``--db`` ending in ``.json``). A new backend (a database server, say) is
+one more class with these methods."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from store.backends.base import (
+    Backend,
+    Change,
+    Part,
+    Place,
+    Placed,
+    document_at,
+    encoded,
+    fingerprint,
+    fingerprint_of,
+)
+from store.backends.file import FileBackend
+from store.backends.folder import FolderBackend
+from store.paths import is_folder_store
+
+__all__ = [
+    "Backend",
+    "Change",
+    "FileBackend",
+    "FolderBackend",
+    "Part",
+    "Place",
+    "Placed",
+    "document_at",
+    "encoded",
+    "fingerprint",
+    "fingerprint_of",
+    "is_folder_store",
+    "open_backend",
+]
+
+
+def open_backend(path: Path) -> Backend:
+    """The backend of the store at ``path`` (nothing is read or created yet)."""
+    return FolderBackend(path) if is_folder_store(path) else FileBackend(path)
