@@ -15,6 +15,9 @@
 5. full-text keystrokes: free-text queries typed likewise, and whole queries at once.
 6. mark read: ``Session.toggle_read``, with a small and with a large reading-state file.
 7. RSS: the app's peak (VmHWM) after rows, searches, reading an article and the entity facets.
+8. adding: ``newsdesk import`` of 50 new articles into a copy of the store and into an empty
+   store, whole processes: seconds, peak RSS and bytes written (``adding.py``).
+9. disk: the store and its index against the corpus's JSON Lines.
 
 The corpus and the imported store are kept in ``--workdir`` (default: a temporary folder),
 so a second run with ``--reuse-store`` skips generating and importing 100,000 articles.
@@ -38,6 +41,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from adding import add_figures
 from common import newsdesk_command
 from corpus import sample_words, write_jsonl
 from startup import time_to_text
@@ -46,7 +50,7 @@ from store.index import SearchIndex
 from store.index.rows import ResultRows
 from store.index.schema import index_path_for, remove_index_files
 from store.index.searcher import RANK_WINDOW
-from store.paths import state_path_for
+from store.paths import is_folder_store, state_path_for
 from store.query import QueryError, parse_query
 from store.session import Session, open_store_session
 from store.storage import AtomicJSONStorage
@@ -104,9 +108,14 @@ BARS: dict[str, tuple[str, float]] = {
     "filter_app_p95_ms": ("<=", 16.0),
     "fulltext_p95_ms": ("<=", 50.0),
     "fulltext_whole_p95_ms": ("<=", 50.0),
-    "rss_mb": ("<=", 600.0),
-    "import_articles_per_s": (">=", 2000.0),
+    "rss_mb": ("<=", 400.0),
+    "import_articles_per_s": (">=", 2500.0),
+    "import_rss_mb": ("<=", 1536.0),
     "mark_read_ms": ("<=", 10.0),
+    "add_time_ratio": ("<=", 1.5),
+    "add_written_mb": ("<=", 50.0),
+    "add_rss_over_empty_mb": ("<=", 100.0),
+    "disk_ratio": ("<=", 2.0),
 }
 
 
@@ -131,6 +140,15 @@ def summary(name: str, samples: Sequence[float], digits: int = 2) -> Result:
 
 def file_mb(*paths: Path) -> float:
     return round(sum(p.stat().st_size for p in paths if p.exists()) / MB, 1)
+
+
+def store_mb(store: Path) -> float:
+    """The store's articles and feeds: a folder store's manifest, segments and feeds file
+    (not the index or reading state inside it), or the one file."""
+    if not is_folder_store(store):
+        return file_mb(store)
+    files = [store / "manifest.json", store / "feeds.json", *(store / "segments").iterdir()]
+    return file_mb(*files)
 
 
 def index_mb(store: Path) -> float:
@@ -246,7 +264,7 @@ def import_figures(count: int, runs: list[ImportRun]) -> Result:
 
 def imported(args: argparse.Namespace, workdir: Path, corpus: Path, store: Path) -> Result:
     """Import figures, measured now, or cached from an earlier run with ``--reuse-store``."""
-    cache = store.parent.parent / "import.json"
+    cache = store.parent.with_name(f"{store.parent.name}-import.json")
     if args.reuse_store and cache.exists() and store.exists() and index_path_for(store).exists():
         return dict(json.loads(cache.read_text()), import_cached=True)
     figures = import_figures(args.articles, import_store(store, corpus, args.import_runs, workdir))
@@ -259,10 +277,14 @@ def imported(args: argparse.Namespace, workdir: Path, corpus: Path, store: Path)
 
 
 def linked_copy(store: Path, folder: Path) -> Path:
-    """The store file in ``folder`` (a hard link where possible), with no index or state."""
+    """The store in ``folder`` (hard links where possible), with no index or state."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     copy = folder / store.name
+    if is_folder_store(store):
+        skipped = shutil.ignore_patterns("index.sqlite*", "state.*", "readers", "*.lock")
+        shutil.copytree(store, copy, copy_function=os.link, ignore=skipped)
+        return copy
     try:
         os.link(store, copy)
     except OSError:
@@ -672,9 +694,12 @@ def run(args: argparse.Namespace, workdir: Path) -> Result:
     result: Result = {"articles": args.articles, "workdir": str(workdir)}
     corpus, generated = corpus_file(workdir, args.articles)
     result["corpus_generated_s"] = None if generated is None else round(generated, 1)
-    store = workdir / f"n{args.articles}" / "store" / "articles.json"
+    name = "articles.json" if args.backend == "file" else "articles"
+    store = workdir / f"n{args.articles}" / args.backend / name
     result.update(timed("import", lambda: imported(args, workdir, corpus, store)))
-    result.update(store_mb=file_mb(store), index_mb=index_mb(store))
+    result.update(store_mb=store_mb(store), index_mb=index_mb(store), input_mb=file_mb(corpus))
+    disk = (result["store_mb"] + result["index_mb"]) / max(result["input_mb"], 0.1)  # type: ignore[operator]
+    result["disk_ratio"] = round(disk, 2)
     copy = linked_copy(store, workdir / f"n{args.articles}" / "copy")
     result.update(timed("cold start", lambda: startup_figures(args, store, copy, workdir)))
     build = timed("index build", lambda: {"index_build_s": round(time_index_build(copy), 2)})
@@ -683,6 +708,7 @@ def run(args: argparse.Namespace, workdir: Path) -> Result:
     heavy = min(10_000, args.articles // 2)
     result.update(timed("mark read", lambda: mark_read_figures(copy, args.toggles, heavy)))
     result.update(timed("rss", lambda: app_rss(store, result_expect(result), args.size, workdir)))
+    result.update(timed("adding", lambda: add_figures(store, args.add, workdir)))
     result.update(headline(result))
     result["bars"] = bars(result)
     return result
@@ -744,6 +770,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--size", default="80x24", help="terminal size for the app")
     parser.add_argument("--no-first-open", action="store_true", help="skip the no-index start")
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    parser.add_argument(
+        "--backend", choices=["folder", "file"], default="folder", help="the store's format"
+    )
+    parser.add_argument("--add", type=int, default=50, help="new articles the adding stage adds")
     return parser.parse_args()
 
 
