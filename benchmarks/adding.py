@@ -1,6 +1,7 @@
 """What one small write costs: ``newsdesk import`` of N new articles (a fetch's worth) into a
 copy of a large store and into an empty one, each as a whole process; seconds, peak RSS, and
-bytes written (``wchar`` of ``/proc/<pid>/io``: every byte the process handed to ``write``).
+bytes written (``wchar`` of ``/proc/self/io``: every byte the process handed to ``write``),
+both read as it exits (``ru_maxrss`` would count the benchmark's own pages it forked from).
 
     python benchmarks/adding.py --db STORE [--count 50] [--json]
 """
@@ -31,8 +32,9 @@ from pathlib import Path
 NOTE = Path(sys.argv[1])
 
 def written() -> None:
-    fields = dict(line.split(": ") for line in Path("/proc/self/io").read_text().splitlines())
-    NOTE.write_text(fields["wchar"].strip())
+    io = dict(line.split(": ") for line in Path("/proc/self/io").read_text().splitlines())
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    NOTE.write_text(io["wchar"].strip() + " " + status["VmHWM"].split()[0])
 
 atexit.register(written)
 sys.argv = ["newsdesk", *sys.argv[2:]]
@@ -93,13 +95,13 @@ def timed_add(store: Path, incoming: Path) -> Added:
     command = [sys.executable, "-c", _IMPORT, str(note_path), "import", "--db", str(store)]
     start = time.perf_counter()
     proc = subprocess.Popen([*command, str(incoming)], stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
+    _, status, _ = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"import into {store} failed")
-    written = int(note_path.read_text() or 0)
+    written, peak_kb = (int(n) for n in note_path.read_text().split())
     note_path.unlink()
-    return Added(seconds, usage.ru_maxrss / 1024, written / MB)
+    return Added(seconds, peak_kb / 1024, written / MB)
 
 
 def add_figures(store: Path, count: int, workdir: Path, runs: int = 3) -> dict[str, object]:

@@ -1,6 +1,6 @@
 """The article model and its TinyDB document schema.
 
-Schema version 1 (one document per article in the ``articles`` table):
+Schema version 2 (one document per article in the ``articles`` table):
 
 =============  ==========================================================
 field          meaning
@@ -15,8 +15,13 @@ field          meaning
 ``body``       paragraphs separated by blank lines
 ``caption``    photo caption kept from the source, may be empty
 ``tags``       list of strings
-``entities``   ``[{start, end, kind, text}]`` character spans over ``body``
+``entities``   ``[[start, end, kind], ...]`` character spans over ``body``
+               (the text of each is ``body[start:end]``); absent: not
+               extracted yet
 =============  ==========================================================
+
+Version 1 wrote each entity as ``{start, end, kind, text}``, three times the bytes: such
+documents are still read, and are written in the compact form when next written.
 
 Unknown fields are kept untouched in ``extra``; missing fields get defaults; a document that
 is not an object or has neither title nor body is rejected with a reason.
@@ -25,12 +30,12 @@ is not an object or has neither title nor body is rejected with a reason.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ENTITY_KINDS = ("person", "org", "place", "date", "figure", "misc")
 KNOWN_FIELDS = (
     "id",
@@ -101,8 +106,31 @@ class Article:
             tags=list(self.tags),
         )
         if self.entities is not None:
-            doc["entities"] = [entity.to_dict() for entity in self.entities]
+            doc["entities"] = stored_entities(self.entities, self.body)
         return doc
+
+
+def stored_entities(entities: Iterable[Entity], body: str) -> list[list[Any]]:
+    """Entities as a document stores them: ``[start, end, kind]`` each, with the text only
+    where it is not ``body[start:end]`` (a document written by hand)."""
+    stored: list[list[Any]] = []
+    for entity in entities:
+        span: list[Any] = [entity.start, entity.end, entity.kind]
+        if body[entity.start : entity.end] != entity.text:
+            span.append(entity.text)
+        stored.append(span)
+    return stored
+
+
+def compacted(doc: Any) -> Any:
+    """A stored document with its entities in the compact form (anything else unchanged)."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("entities"), list):
+        return doc
+    body = doc.get("body")
+    if not isinstance(body, str) or not any(isinstance(e, dict) for e in doc["entities"]):
+        return doc
+    entities = _entities(doc["entities"], len(body), body) or ()
+    return {**doc, "entities": stored_entities(entities, body)}
 
 
 class InvalidDocument(ValueError):
@@ -137,7 +165,7 @@ def article_from_document(doc: Mapping[str, Any]) -> Article:
         summary=summary,
         caption=_text(doc, "caption"),
         tags=tuple(str(tag) for tag in _list(doc.get("tags")) if isinstance(tag, str | int)),
-        entities=_entities(doc.get("entities"), len(body)),
+        entities=_entities(doc.get("entities"), len(body), body),
         extra={key: value for key, value in doc.items() if key not in KNOWN_FIELDS},
     )
 
@@ -176,18 +204,25 @@ def _published(value: Any) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-def _entities(value: Any, body_length: int) -> tuple[Entity, ...] | None:
+def _entities(value: Any, body_length: int, body: str) -> tuple[Entity, ...] | None:
     """Valid entity spans only; ``None`` means "not extracted yet"."""
     if not isinstance(value, list):
         return None
     spans = []
     for item in value:
         try:
-            entity = Entity(
-                int(item["start"]), int(item["end"]), str(item["kind"]), str(item["text"])
-            )
-        except (KeyError, TypeError, ValueError):
+            entity = _entity(item, body)
+        except (KeyError, TypeError, ValueError, IndexError):
             continue
         if 0 <= entity.start < entity.end <= body_length and entity.kind in ENTITY_KINDS:
             spans.append(entity)
     return tuple(spans)
+
+
+def _entity(item: Any, body: str) -> Entity:
+    """One stored entity: ``[start, end, kind(, text)]``, or version 1's object."""
+    if isinstance(item, list):
+        start, end, kind = int(item[0]), int(item[1]), str(item[2])
+        text = str(item[3]) if len(item) > 3 else body[start:end]
+        return Entity(start, end, kind, text)
+    return Entity(int(item["start"]), int(item["end"]), str(item["kind"]), str(item["text"]))

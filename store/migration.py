@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+from store.article import compacted
 from store.backends import Change
 from store.backends.base import fingerprint, fingerprint_of
 from store.backends.file import FileBackend
@@ -91,13 +92,14 @@ def _print(doc: object) -> int:
 
 
 def _copy(source: FileBackend, target: FolderBackend) -> Tally:
-    """Write every document of ``source`` (valid or not: nothing is lost) and its feeds
-    into ``target``; the tally of what was read."""
+    """Write every document of ``source`` (valid or not: nothing is lost; entities in the
+    compact form of schema 2) and its feeds into ``target``; the tally of what was written."""
     count = total = 0
 
     def added() -> Iterator[tuple[str, bytes]]:
         nonlocal count, total
         for doc in _documents(source):
+            doc = compacted(doc)  # schema 2: entities in the compact form
             count += 1
             total += _print(doc)
             yield "", dump_tables(doc)

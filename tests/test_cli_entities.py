@@ -290,7 +290,8 @@ def test_import_entities_option(newsdesk, tmp_path: Path) -> None:
     assert json.loads(result.stdout)["added"] == 1
     stored = json.loads(db.read_text(encoding="utf-8"))["articles"]
     (doc,) = stored.values()
-    assert "40,000" in [entity["text"] for entity in doc["entities"]]
+    body = doc["body"]
+    assert "40,000" in [body[start:end] for start, end, _ in doc["entities"]]
 
     bad = newsdesk("import", story, "--entities", "nope", "--db", db)
     assert bad.returncode == 2

@@ -142,11 +142,14 @@ def _check_files(store: Path, state_path: Path, expected: Expected, in_flight: s
             expected.flags[(maybe[1], maybe[0])] = landed[maybe[0]](maybe[1])
 
 
-def _temp_files(store: Path) -> list[str]:
+def _temp_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(storage.TEMP_SUFFIX))
+
+
+def _leftovers(store: Path) -> list[str]:
     """Files a killed writer left: temporary ones, and segment files no manifest names."""
     if store.is_file():
-        folder = store.parent
-        return sorted(p.name for p in folder.iterdir() if p.name.endswith(storage.TEMP_SUFFIX))
+        return _temp_files(store.parent)
     named = {segment.file for segment in read_manifest(store).segments}
     left = [p for p in store.rglob("*") if p.name.endswith(storage.TEMP_SUFFIX)]
     left += [p for p in (store / "segments").iterdir() if p.name not in named]
@@ -199,7 +202,7 @@ def test_kill_9_mid_write_never_loses_an_acknowledged_change(
         in_flight = _replay(out.splitlines(), expected)
         _check_files(tmp_store, state_path, expected, in_flight)
         files_checked += 2
-        temps = _temp_files(tmp_store)
+        temps = _leftovers(tmp_store)
         most_temps = max(most_temps, len(temps))
         mid_write += bool(temps)
         assert not any(name.endswith(".json") for name in temps if name.startswith(".")), temps
@@ -216,7 +219,7 @@ def test_kill_9_mid_write_never_loses_an_acknowledged_change(
     # next writer sweeps them
     assert most_temps <= (2 if tmp_store.is_file() else 3)
     _write_both_once(tmp_store, state_path)
-    assert _temp_files(tmp_store) == [], "a write sweeps what killed writers left"
+    assert _leftovers(tmp_store) == [], "a write sweeps what killed writers left"
     session = open_store_session(tmp_store)  # the search index, killed mid-update too
     try:
         assert all(session.article(aid) is not None for aid in expected.imports)

@@ -315,3 +315,25 @@ def test_seed_articles_reads_the_txt_files_in_name_order(tmp_path: Path, seed_pa
 
     assert [a.title for a in seed_articles(tmp_path)] == ["First seed story", "Second seed story"]
     assert seed_articles(seed_path.parent) == [parse_seed(seed_path.read_text(encoding="utf-8"))]
+
+
+def test_entities_are_stored_compactly_and_version_1_ones_still_read() -> None:
+    from store.article import article_from_document, compacted
+
+    body = "Ana Lima met the Bank of England."
+    old = {
+        "id": "x",
+        "title": "T",
+        "body": body,
+        "entities": [
+            {"start": 0, "end": 8, "kind": "person", "text": "Ana Lima"},
+            {"start": 17, "end": 32, "kind": "org", "text": "Bank of England"},
+            {"start": 0, "end": 3, "kind": "person", "text": "Anna"},  # by hand: kept
+        ],
+    }
+    article = article_from_document(old)
+    doc = article.to_document()
+    assert doc["entities"] == [[0, 8, "person"], [17, 32, "org"], [0, 3, "person", "Anna"]]
+    assert article_from_document(doc) == article
+    assert compacted(old)["entities"] == doc["entities"]
+    assert len(orjson.dumps(doc["entities"])) * 2 < len(orjson.dumps(old["entities"]))

@@ -137,6 +137,14 @@ class FileBackend:
         tables = read_tables(self.path)
         check_schema(self.path, tables.get(META, {}))
         tables.setdefault(ARTICLES, {})
+        from store.article import SCHEMA_VERSION
+
+        meta = tables.setdefault(META, {})  # what is written now is of this schema
+        for doc in meta.values():
+            if isinstance(doc, dict):
+                doc["schema_version"] = SCHEMA_VERSION
+        if not meta:
+            meta["1"] = {"schema_version": SCHEMA_VERSION}
         return tables
 
 

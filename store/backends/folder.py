@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +150,9 @@ class FolderBackend:
         def written(segment: Segment, offsets: Any, tags: Any) -> None:
             placed(segment.number, offsets, tags)
 
+        from store.article import SCHEMA_VERSION
+
+        manifest = replace(manifest, schema_version=SCHEMA_VERSION)  # what is written now
         commit(self.path, manifest, Commit(removed=change.removed, added=change.added), written)
         if change.feeds is not None:
             write_feeds(self.path, change.feeds)

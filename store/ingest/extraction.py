@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from store.article import Article, Entity
+from store.article import Article, Entity, stored_entities
 from store.entity_backends import DEFAULT_BACKEND, get_backend
 from store.index.names import entity_names
 from store.index.sync import encoded, fingerprint_of
@@ -154,5 +154,5 @@ def _extract_chunk(backend: str, documents: list[Document]) -> list[Found]:
 
 
 def _found(doc: Document, entities: Sequence[Entity]) -> Found:
-    document = encoded({**doc, "entities": [e.to_dict() for e in entities]})
+    document = encoded({**doc, "entities": stored_entities(entities, doc["body"])})
     return Found(document, fingerprint_of(document), entity_names(entities))
