@@ -45,9 +45,28 @@ def migrate_default_store(folder: Path) -> bool:
     return True
 
 
+def convert(source: Path, folder: Path) -> int:
+    """Copy the single-file store ``source`` (with its reading state) into a new folder
+    store at ``folder``, leaving ``source`` as it was; how many documents were copied."""
+    if folder.exists():
+        raise StoreError(f"{folder}: already exists; name a folder that does not")
+    if folder.suffix.lower() == ".json":
+        raise StoreError(f"{folder}: a folder store's name does not end in .json")
+    if not source.is_file():
+        raise StoreError(f"{source}: not a single-file store")
+    return _build(source, folder)
+
+
 def migrate(old: Path, folder: Path) -> None:
     """Copy the single-file store ``old`` into a new folder store at ``folder`` (which must
     not exist), verify it, put it in place, then remove ``old`` and its files."""
+    _build(old, folder, marker=True)
+    _remove_old(old, folder)
+
+
+def _build(old: Path, folder: Path, marker: bool = False) -> int:
+    """Build the folder store under a temporary name, verify it, rename it into place;
+    how many documents it holds. ``marker``: leave a note that ``old`` is to be removed."""
     partial = folder.with_name(folder.name + PARTIAL)
     with holding(lock_for(old)):
         shutil.rmtree(partial, ignore_errors=True)
@@ -58,12 +77,13 @@ def migrate(old: Path, folder: Path) -> None:
             expected = _copy(source, FolderBackend(partial))
             _copy_state(old, partial)
             _verify(FolderBackend(partial), expected, old)
-            (partial / MARKER).write_text(str(old) + "\n", encoding="utf-8")
+            if marker:
+                (partial / MARKER).write_text(str(old) + "\n", encoding="utf-8")
             os.rename(partial, folder)
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)
             raise
-    _remove_old(old, folder)
+    return expected[0]
 
 
 Tally = tuple[int, int]

@@ -205,3 +205,162 @@ def test_subscriptions_live_in_the_folder(tmp_path: Path) -> None:
     index = SearchIndex.open(store)
     assert index.in_step(store)
     index.close()
+
+
+@pytest.fixture
+def tiny_segments(monkeypatch: pytest.MonkeyPatch) -> None:
+    from store import compaction, segments
+
+    monkeypatch.setattr(segments, "SEGMENT_ARTICLES", 10)
+    monkeypatch.setattr(compaction, "SMALL", 5)
+
+
+def shrunk_store(tmp_path: Path, segments: int = 3) -> Path:
+    """Full segments of ten, then seven articles of each but the last changed: they move
+    to new segments, leaving three in each of the others."""
+    store = tmp_path / "articles"
+    import_into(store, ReadResult(articles=articles(10 * segments)))
+    kept = {i for i in range(10 * (segments - 1)) if i % 10 >= 7}
+    changed = articles(10 * (segments - 1) - 3, word="quokka")
+    import_into(store, ReadResult(articles=[a for a in changed if int(a.id[1:]) not in kept]))
+    return store
+
+
+@pytest.mark.usefixtures("tiny_segments")
+def test_compacting_merges_small_segments_and_keeps_the_index_in_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store.compaction import compact
+
+    store = shrunk_store(tmp_path)
+    counts = [segment.count for segment in read_manifest(store).segments]
+    assert counts[:2] == [3, 3] and sum(counts) == 30
+
+    report = compact(store)
+
+    assert (report.merged, report.documents) == (2, 6)
+    assert sum(s.count for s in read_manifest(store).segments) == 30
+    assert all(s.count >= 5 for s in read_manifest(store).segments[:-1])
+    index = SearchIndex.open(store)
+    try:
+        assert index.in_step(store), "compacting tells the index; nothing to catch up"
+
+        def not_whole(self: FolderBackend, part: int) -> dict[str, object]:
+            raise AssertionError("a document's place was not known after compacting")
+
+        monkeypatch.setattr(FolderBackend, "read_part", not_whole)
+        everything = index.search(parse_query(""))
+        assert len(index.documents(everything)) == 30
+        assert len(index.search(parse_query("quokka"))) == 14
+    finally:
+        index.close()
+
+
+@pytest.mark.usefixtures("tiny_segments")
+def test_compacting_rewrites_schema_1_documents_and_drops_lingering_words(
+    tmp_path: Path,
+) -> None:
+    from store.compaction import compact
+
+    store = tmp_path / "articles"
+    import_into(store, ReadResult(articles=articles(10)))
+    first = store / "segments" / read_manifest(store).segments[0].file
+    tables = json.loads(first.read_text())
+    doc = tables["articles"]["1"]
+    doc["entities"] = [{"start": 4, "end": 11, "kind": "place", "text": "harbour"}]
+    tables["articles"]["2"]["body"] = "Rewritten by hand: zeppelin."
+    first.write_text(json.dumps(tables))  # schema 1 entities; a body edited away
+    index = SearchIndex.open(store)
+    index.catch_up(store)
+    assert index.lingering() == 2, "both documents changed by hand were gone to delete by"
+    index.close()
+
+    report = compact(store)
+
+    assert report.words_rebuilt and report.documents == 10
+    segment = read_manifest(store).segments[0]
+    stored = json.loads((store / "segments" / segment.file).read_text())["articles"]
+    assert [[4, 11, "place"]] in [d.get("entities") for d in stored.values()]
+    index = SearchIndex.open(store)
+    try:
+        assert index.lingering() == 0 and index.in_step(store)
+        assert len(index.search(parse_query("froze"))) == 9
+        assert len(index.search(parse_query("zeppelin"))) == 1
+    finally:
+        index.close()
+
+
+_COMPACTOR = """
+import sys
+from pathlib import Path
+from store import compaction, segments
+segments.SEGMENT_ARTICLES = 10
+compaction.SMALL = 5
+print("ready", flush=True)
+sys.stdin.readline()
+compaction.compact(Path(sys.argv[1]))
+print("done", flush=True)
+"""
+
+
+@pytest.mark.usefixtures("tiny_segments")
+def test_a_compaction_killed_at_any_moment_loses_nothing(
+    tmp_path: Path, subprocess_env: dict[str, str]
+) -> None:
+    import random
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    pristine = shrunk_store(tmp_path / "pristine", segments=20)
+    everything = {f"a{i}" for i in range(200)}
+    rng = random.Random(5)
+    finished, took = 0, 0.0
+    for run in range(9):
+        store = tmp_path / f"run{run}" / "articles"
+        shutil.copytree(pristine, store)
+        child = subprocess.Popen(
+            [sys.executable, "-c", _COMPACTOR, str(store)],
+            env=subprocess_env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert child.stdout is not None and child.stdin is not None
+        assert child.stdout.readline() == "ready\n"
+        started = time.monotonic()
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        if run:  # the first is timed, the others killed within that time
+            time.sleep(rng.uniform(0, took))
+            child.kill()
+        out, _ = child.communicate()
+        took = took or time.monotonic() - started
+        finished += "done" in out
+        stored = open_store(store)
+        assert len(stored) == 200 and not stored.rejects
+        assert search(store, "harbour") | search(store, "quokka") == everything
+    assert 1 <= finished < 9, "some compactions were killed before they were done"
+
+
+def test_store_commands_on_a_folder_and_a_single_file_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    folder, single = tmp_path / "articles", tmp_path / "old.json"
+    import_into(folder, ReadResult(articles=articles(12)))
+    import_into(single, ReadResult(articles=articles(5)))
+
+    assert main(["store", "info", "--db", str(folder), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert (info["format"], info["segments"], info["articles"]) == ("folder", 1, 12)
+    assert main(["store", "compact", "--db", str(single)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+    target = tmp_path / "converted"
+    assert main(["store", "convert", "--db", str(single), str(target)]) == 0
+    assert {a.id for a in open_store(target).articles} == {f"a{i}" for i in range(5)}
+    assert single.is_file(), "the single-file store is left as it was"
+    assert main(["store", "convert", "--db", str(single), str(target)]) == 2

@@ -306,6 +306,11 @@ class SearchIndex:
         return int(self.conn.execute("SELECT COUNT(*) FROM meta").fetchone()[0])
 
     @_guarded()
+    def lingering(self) -> int:
+        """Removed articles whose words are still in the index (see ``store.index.schema``)."""
+        return int(self.conn.execute("SELECT COUNT(*) FROM lingering").fetchone()[0])
+
+    @_guarded()
     def pending(self) -> int:
         """Articles whose words are not indexed yet."""
         return int(self.conn.execute("SELECT COUNT(*) FROM meta WHERE indexed = 0").fetchone()[0])
