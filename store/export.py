@@ -217,5 +217,7 @@ def check_not_store_file(target: Path, store_path: Path) -> None:
 
     state = state_path_for(store_path)
     own = {store_path, state, journal_path(state), index_path_for(store_path)}
-    if target.resolve() in {path.resolve() for path in own}:
+    resolved = target.resolve()
+    inside = store_path.is_dir() and resolved.is_relative_to(store_path.resolve())
+    if inside or resolved in {path.resolve() for path in own}:
         raise StoreError(f"{target}: is the store's own file; export to another file")

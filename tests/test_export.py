@@ -305,3 +305,21 @@ def test_export_never_writes_over_the_store_itself(store: Path, capsys, own: str
     )
     assert status == 2 and out == "" and "the store's own file" in err
     assert (target.read_bytes() if target.exists() else None) == before
+
+
+@pytest.mark.parametrize("own", ["manifest.json", "segments/new.json", "state.json", "x.json"])
+def test_export_never_writes_into_a_folder_store(tmp_path: Path, capsys, own: str):
+    from store.ingest.importer import import_into
+    from store.ingest.result import ReadResult
+
+    store = tmp_path / "articles"
+    import_into(store, ReadResult([Article(id="a", title="T", body="Body.", entities=())]))
+    def files() -> list[str]:  # the index's write-ahead log comes and goes
+        return sorted(p.name for p in store.rglob("*") if not p.name.startswith("index."))
+
+    before = files()
+    status, out, err = run(
+        capsys, "export", "--db", str(store), "--format", "json", "--output", str(store / own)
+    )
+    assert status == 2 and out == "" and "the store's own file" in err
+    assert files() == before

@@ -48,6 +48,7 @@ class FolderBackend:
         self.path = path
         self.lock = lock_for(path / LOCK_NAME.removesuffix(".lock"))
         self._cache: dict[tuple[int, str], dict[str, Any]] = {}
+        self._segments: tuple[str, dict[int, Segment]] | None = None
 
     def exists(self) -> bool:
         return is_segmented(self.path)
@@ -67,9 +68,16 @@ class FolderBackend:
         return manifest
 
     def segments(self) -> dict[int, Segment]:
-        if not self.exists():
+        """The segments the manifest names now, by number (read again only when the
+        manifest file changed: reading a document asks for its segment)."""
+        try:
+            signature = file_signature(self.path / MANIFEST)
+        except FileNotFoundError:
             return {}
-        return {segment.number: segment for segment in self.manifest().segments}
+        if self._segments is None or self._segments[0] != signature:
+            found = {segment.number: segment for segment in self.manifest().segments}
+            self._segments = (signature, found)
+        return self._segments[1]
 
     def parts(self) -> list[Part]:
         found = []
