@@ -67,9 +67,10 @@ state = ReadingState(state_path)
 i = 0
 while True:
     if i % 2 == 0:
-        aid = f"{run}-{i}"
-        article = Article(id=aid, title=f"Story {aid}", body="Body.", entities=(),
-                          published="2025-03-01T10:00:00+00:00")
+        changed = i % 8 == 0 and i > 0  # an earlier article again, changed: an update
+        aid = f"{run}-{i - 8}" if changed else f"{run}-{i}"
+        article = Article(id=aid, title=f"Story {aid}", body="Changed." if changed else "Body.",
+                          entities=(), published="2025-03-01T10:00:00+00:00")
         print(f"begin import {aid}", flush=True)
         import_into(store, ReadResult([article]))
         print("ack", flush=True)
@@ -126,7 +127,9 @@ def _check_files(store: Path, state_path: Path, expected: Expected, in_flight: s
     else:  # every segment the manifest names is there and is a TinyDB file
         for segment in read_manifest(store).segments:
             TinyDB(store / "segments" / segment.file, storage=AtomicJSONStorage).all()
-    stored = {article.id for article in open_store(store).articles}
+    loaded = open_store(store)
+    assert not loaded.rejects, "an update killed midway leaves one copy of its article"
+    stored = {article.id for article in loaded.articles}
     expected.lost += len(expected.imports - stored)
     state = ReadingState(state_path)
     assert state.error is None, state.error

@@ -364,3 +364,57 @@ def test_store_commands_on_a_folder_and_a_single_file_store(
     assert {a.id for a in open_store(target).articles} == {f"a{i}" for i in range(5)}
     assert single.is_file(), "the single-file store is left as it was"
     assert main(["store", "convert", "--db", str(single), str(target)]) == 2
+
+
+_APPENDER = """
+import sys
+from pathlib import Path
+from store.article import Article
+from store.ingest.importer import import_into
+from store.ingest.result import ReadResult
+from store.paths import state_path_for
+from store.state import ReadingState
+
+store, name = Path(sys.argv[1]), sys.argv[2]
+state = ReadingState(state_path_for(store))
+for i in range(15):
+    article = Article(id=f"{name}-{i}", title=f"{name} {i} harbour", body="Body.", entities=())
+    import_into(store, ReadResult([article]))
+    state.set_read(f"{name}-{i}")
+print("done", flush=True)
+"""
+
+
+def test_two_processes_appending_and_marking_at_once_lose_nothing(
+    tmp_path: Path, subprocess_env: dict[str, str]
+) -> None:
+    import subprocess
+    import sys
+
+    from store.paths import state_path_for
+    from store.state import ReadingState
+
+    store = tmp_path / "articles"
+    import_into(store, ReadResult(articles=articles(5)))
+    env = {**subprocess_env}
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", _APPENDER, str(store), name],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("left", "right")
+    ]
+    assert [child.communicate(timeout=120)[0] for child in children] == ["done\n"] * 2
+
+    expected = {f"{name}-{i}" for name in ("left", "right") for i in range(15)}
+    assert {a.id for a in open_store(store).articles} == expected | {f"a{i}" for i in range(5)}
+    state = ReadingState(state_path_for(store))
+    assert all(state.is_read(article_id) for article_id in expected)
+    index = SearchIndex.open(store)
+    try:
+        assert index.in_step(store), "each import kept the index in step"
+        assert len(index.search(parse_query("harbour"))) == 35
+    finally:
+        index.close()
