@@ -114,7 +114,9 @@ def add_figures(store: Path, count: int, workdir: Path, runs: int = 3) -> dict[s
         folder = workdir / f"add-{run}"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        big.append(timed_add(store_copy(store, folder / "big"), incoming))
+        copy = store_copy(store, folder / "big")
+        os.sync()  # else the import's first fsync would write out the copy's dirty pages
+        big.append(timed_add(copy, incoming))
         (folder / "empty").mkdir()
         empty.append(timed_add(folder / "empty" / store.name, incoming))
         shutil.rmtree(folder)

@@ -21,7 +21,7 @@ class Part:
     itself. ``signature`` changes whenever the file does."""
 
     number: int
-    path: Path
+    path: str
     signature: str
     size: int
 
@@ -73,8 +73,9 @@ class Backend(Protocol):
 
     def parts(self) -> list[Part]: ...
 
-    def signature(self) -> str:
-        """Changes whenever any file of the store's articles or feeds does."""
+    def signature(self, parts: list[Part] | None = None) -> str:
+        """Changes whenever any file of the store's articles or feeds does (``parts``:
+        the store's parts, when just listed)."""
 
     def part_documents(self, part: Part) -> Iterator[Located]: ...
 

@@ -65,9 +65,9 @@ class FileBackend:
         if not self.exists():
             return []
         info = check_regular(self.path)
-        return [Part(PART, self.path, file_signature(self.path), info.st_size)]
+        return [Part(PART, str(self.path), file_signature(self.path), info.st_size)]
 
-    def signature(self) -> str:
+    def signature(self, parts: list[Part] | None = None) -> str:
         return file_signature(self.path) if self.exists() else "none"
 
     def part_documents(self, part: Part) -> Iterator[Located]:

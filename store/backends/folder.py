@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from store.backends.base import Change, Located, Part, Placed, file_signature, l
 from store.errors import StoreError
 from store.segments import (
     MANIFEST,
+    SEGMENTS,
     Commit,
     Manifest,
     Segment,
@@ -80,29 +82,33 @@ class FolderBackend:
         return self._segments[1]
 
     def parts(self) -> list[Part]:
+        folder = os.path.join(self.path, SEGMENTS)
         found = []
         for segment in self.segments().values():
-            path = segment_path(self.path, segment)
+            name = os.path.join(folder, segment.file)
             try:
-                signature = file_signature(path)
+                info = os.stat(name)
             except FileNotFoundError:
-                raise StoreError(f"{path}: missing (the manifest names it)") from None
-            found.append(Part(segment.number, path, signature, segment.size))
+                raise StoreError(f"{name}: missing (the manifest names it)") from None
+            signature = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
+            found.append(Part(segment.number, name, signature, segment.size))
         return found
 
-    def signature(self) -> str:
-        """The manifest's, the segments' and the feeds file's signatures, hashed."""
+    def signature(self, parts: list[Part] | None = None) -> str:
+        """The manifest's, the segments' (``parts``, when just listed) and the feeds
+        file's signatures, hashed."""
         if not self.exists():
             return "none"
         names = [file_signature(self.path / MANIFEST)]
-        names += [part.signature for part in self.parts()]
+        names += [part.signature for part in (self.parts() if parts is None else parts)]
         with contextlib.suppress(FileNotFoundError):
             names.append(file_signature(self.path / FEEDS_FILE))
         return hashlib.blake2b("|".join(names).encode(), digest_size=16).hexdigest()
 
     def part_documents(self, part: Part) -> Iterator[Located]:
-        raw = _read(part.path)
-        table = parse_tables(part.path, raw).get("articles", {})
+        path = Path(part.path)
+        raw = _read(path)
+        table = parse_tables(path, raw).get("articles", {})
         if not isinstance(table, dict):
             raise StoreError(f"{part.path}: not a segment (no articles table)")
         yield from locate(raw, table.items())

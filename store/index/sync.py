@@ -98,8 +98,8 @@ def catch_up(
     a part. Until the end the index carries no signature, so an interrupted catch-up is
     resumed when next opened."""
     report = CatchUp()
-    stamp = store.signature()
     parts = store.parts()
+    stamp = store.signature(parts)
     stale = stale_parts(conn, parts)
     unchanged = sorted({part.number for part in parts} - {part.number for part in stale})
     scan = _Scan(_rows_outside(conn, unchanged), replaced=replaced or {})
@@ -157,12 +157,12 @@ def _record(
 
 def record_in_step(conn: sqlite3.Connection, store: Backend) -> None:
     """After a write the index followed document by document: every part is as read."""
+    parts = store.parts()
     conn.execute("DELETE FROM parts")
     conn.executemany(
-        "INSERT INTO parts VALUES (?, ?)",
-        ((part.number, part.signature) for part in store.parts()),
+        "INSERT INTO parts VALUES (?, ?)", ((part.number, part.signature) for part in parts)
     )
-    conn.execute("INSERT OR REPLACE INTO info VALUES ('signature', ?)", (store.signature(),))
+    conn.execute("INSERT OR REPLACE INTO info VALUES ('signature', ?)", (store.signature(parts),))
 
 
 def stored_rejects(conn: sqlite3.Connection, source: str) -> list[Reject]:
