@@ -81,8 +81,10 @@ def import_into(
             _update_feeds(feeds, feed_updates or {})
             articles = _unique(result.articles, summary)
             writes = [] if not articles else _planned(store, new_store, articles, summary)
-            if writes or summary.feeds_added or feed_updates or new_store:
-                _write(store, new_store, writes, feeds, progress or _no_progress, entities)
+            changed = summary.feeds_added or feed_updates or new_store
+            if writes or changed:
+                kept = feeds if changed else None  # None: the feeds file is left alone
+                _write(store, new_store, writes, kept, progress or _no_progress, entities)
     except BaseException:
         if created:
             shutil.rmtree(path, ignore_errors=True)
@@ -121,7 +123,7 @@ def _write(
     store: Backend,
     new_store: bool,
     writes: list[Write],
-    feeds: dict[str, Any],
+    feeds: dict[str, Any] | None,
     progress: Progress,
     backend: str,
 ) -> None:
