@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from store.article import Article, InvalidDocument, article_from_document
-from store.backends import Change, encoded, is_folder_store, open_backend
+from store.backends import Change, encoded, is_folder_store, open_backend, unplaced
 from store.backends.file import ARTICLES, META
 from store.backends.file import check_schema as check_schema
 from store.ingest.result import Reject
@@ -78,11 +78,7 @@ def create_store(path: Path, articles: Iterable[Article]) -> None:
         if store.exists():
             return
         added = ((a.id, encoded(a.to_document())) for a in articles)
-        store.write(Change(added=added), _nowhere)
-
-
-def _nowhere(part: int, offsets: object, tags: object) -> None:
-    """A new store has no index yet: it is built when the store is first opened."""
+        store.write(Change(added=added), unplaced)
 
 
 def seed_articles(seeds_dir: Path) -> list[Article]:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from store.article import compacted
-from store.backends import Change
+from store.backends import Change, unplaced
 from store.backends.base import fingerprint, fingerprint_of
 from store.backends.file import FileBackend
 from store.backends.folder import FolderBackend
@@ -124,12 +124,8 @@ def _copy(source: FileBackend, target: FolderBackend) -> Tally:
             total += _print(doc)
             yield "", dump_tables(doc)
 
-    target.write(Change(added=added(), feeds=source.feeds()), _nowhere)
+    target.write(Change(added=added(), feeds=source.feeds()), unplaced)
     return count, total % (1 << 128)
-
-
-def _nowhere(part: int, offsets: object, tags: object) -> None:
-    """The index is built afresh for the new folder."""
 
 
 def _verify(target: FolderBackend, expected: Tally, old: Path) -> None:

@@ -17,6 +17,7 @@ from store.backends.base import (
     encoded,
     fingerprint,
     fingerprint_of,
+    unplaced,
 )
 from store.backends.file import FileBackend
 from store.backends.folder import FolderBackend
@@ -36,6 +37,7 @@ __all__ = [
     "fingerprint_of",
     "is_folder_store",
     "open_backend",
+    "unplaced",
 ]
 
 

@@ -12,6 +12,8 @@ from typing import Any, Protocol
 import orjson
 from filelock import FileLock
 
+from store.article import SCHEMA_VERSION
+from store.errors import StoreError
 from store.storage import dump_tables
 
 
@@ -52,6 +54,20 @@ class Change:
     removed: dict[int, set[str]] = field(default_factory=dict)
     added: Iterable[tuple[str, bytes]] = ()
     feeds: dict[str, Any] | None = None
+
+
+def unplaced(part: int, offsets: Mapping[str, tuple[int, int]], tags: Mapping[str, str]) -> None:
+    """A ``Placed`` for writes no index follows (a new store, a copy, subscriptions only):
+    where documents went is found when the index next catches up."""
+
+
+def refuse_newer(path: Path, version: int) -> None:
+    """Refuse, in one line, a store written with a newer schema than this newsdesk reads."""
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: written by a newer newsdesk (schema {version}, this one reads "
+            f"up to {SCHEMA_VERSION}); upgrade newsdesk to open it"
+        )
 
 
 Located = tuple[str, Any, int | None, int | None]

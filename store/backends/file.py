@@ -12,7 +12,16 @@ from typing import Any
 
 import orjson
 
-from store.backends.base import Change, Located, Part, Placed, file_signature, locate
+from store.article import SCHEMA_VERSION
+from store.backends.base import (
+    Change,
+    Located,
+    Part,
+    Placed,
+    file_signature,
+    locate,
+    refuse_newer,
+)
 from store.errors import StoreError
 from store.storage import (
     Tables,
@@ -20,6 +29,7 @@ from store.storage import (
     dump_tables,
     lock_for,
     open_regular,
+    parse_tables,
     read_tables,
     remove_leftovers,
     write_or_explain,
@@ -72,12 +82,12 @@ class FileBackend:
 
     def part_documents(self, part: Part) -> Iterator[Located]:
         if part.size <= STREAM_ABOVE_BYTES:
-            tables = read_tables(self.path)
+            with open_regular(self.path) as file:
+                raw = file.read()
+            tables = parse_tables(self.path, raw)
             if ARTICLES not in tables:
                 raise StoreError(f"{self.path}: not a newsdesk store (no {ARTICLES!r} table)")
             check_schema(self.path, tables.get(META, {}))
-            with open_regular(self.path) as file:
-                raw = file.read()
             yield from locate(raw, tables[ARTICLES].items())
             return
         with (
@@ -131,14 +141,10 @@ class FileBackend:
     def _tables(self) -> Tables:
         if not self.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            from store.article import SCHEMA_VERSION
-
             return {META: {"1": {"schema_version": SCHEMA_VERSION}}, ARTICLES: {}}
         tables = read_tables(self.path)
         check_schema(self.path, tables.get(META, {}))
         tables.setdefault(ARTICLES, {})
-        from store.article import SCHEMA_VERSION
-
         meta = tables.setdefault(META, {})  # what is written now is of this schema
         for doc in meta.values():
             if isinstance(doc, dict):
@@ -195,12 +201,8 @@ def _streamed(path: Path) -> Iterator[tuple[str, Any]]:
 
 
 def check_schema(path: Path, meta: Mapping[str, Any]) -> None:
-    from store.article import SCHEMA_VERSION
-
+    """Refuse a file whose ``meta`` table says a newer schema wrote it."""
     for doc in meta.values():
         version = doc.get("schema_version", SCHEMA_VERSION) if isinstance(doc, dict) else 0
-        if isinstance(version, int) and version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{path}: written by a newer newsdesk (schema {version}, this one reads "
-                f"up to {SCHEMA_VERSION}); upgrade newsdesk to open it"
-            )
+        if isinstance(version, int):
+            refuse_newer(path, version)

@@ -11,7 +11,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from store.backends.base import Change, Located, Part, Placed, file_signature, locate
+from store.article import SCHEMA_VERSION
+from store.backends.base import (
+    Change,
+    Located,
+    Part,
+    Placed,
+    file_signature,
+    locate,
+    refuse_newer,
+)
 from store.errors import StoreError
 from store.segments import (
     MANIFEST,
@@ -59,14 +68,8 @@ class FolderBackend:
         self.manifest()
 
     def manifest(self) -> Manifest:
-        from store.article import SCHEMA_VERSION
-
         manifest = read_manifest(self.path)
-        if manifest.schema_version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path}: written by a newer newsdesk (schema {manifest.schema_version}, "
-                f"this one reads up to {SCHEMA_VERSION}); upgrade newsdesk to open it"
-            )
+        refuse_newer(self.path, manifest.schema_version)
         return manifest
 
     def segments(self) -> dict[int, Segment]:
@@ -157,14 +160,10 @@ class FolderBackend:
             manifest = self.manifest()
             sweep(self.path, manifest)
         else:
-            from store.article import SCHEMA_VERSION
-
             manifest = create(self.path, SCHEMA_VERSION)
 
         def written(segment: Segment, offsets: Any, tags: Any) -> None:
             placed(segment.number, offsets, tags)
-
-        from store.article import SCHEMA_VERSION
 
         manifest = replace(manifest, schema_version=SCHEMA_VERSION)  # what is written now
         commit(self.path, manifest, Commit(removed=change.removed, added=change.added), written)

@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from store.article import Article, article_from_document
-from store.backends import Backend, Change, Place, document_at, is_folder_store, open_backend
+from store.backends import (
+    Backend,
+    Change,
+    Place,
+    document_at,
+    is_folder_store,
+    open_backend,
+    unplaced,
+)
 from store.backends.folder import LOCK_NAME
 from store.entity_backends import DEFAULT_BACKEND
 from store.errors import IndexDamaged, StoreError
@@ -141,14 +149,10 @@ def _write(
         if delta is not None:
             delta.forget({w.old[0]: w.old[1] for w in writes if w.old is not None})
         added = _with_entities(writes, extraction, delta, progress)
-        store.write(Change(removed, added, feeds), delta.placed if delta else _unplaced)
+        store.write(Change(removed, added, feeds), delta.placed if delta else unplaced)
         indexed = delta is not None and delta.commit()
     if not indexed:
         refresh_index(store.path, {w.article.id: w.old[1] for w in writes if w.old is not None})
-
-
-def _unplaced(part: int, offsets: Mapping[str, tuple[int, int]], tags: Mapping[str, str]) -> None:
-    """Without an index to tell, where the store put documents is found when catching up."""
 
 
 def _with_entities(

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
-from store.backends import Change, open_backend
+from store.backends import Change, open_backend, unplaced
 from store.errors import StoreError
 from store.index import refresh_index
 from store.ingest.importer import import_into
@@ -68,13 +68,9 @@ def remove_feeds(path: Path, targets: list[str]) -> list[str]:
         removed = [str(table[key].get("url")) for key in ordered if key in doomed]
         if doomed:
             kept = {key: doc for key, doc in table.items() if key not in doomed}
-            store.write(Change(feeds=kept), _nowhere)
+            store.write(Change(feeds=kept), unplaced)
             refresh_index(path)
     return removed
-
-
-def _nowhere(part: int, offsets: object, tags: object) -> None:
-    """No article moves when only the subscriptions change."""
 
 
 def _matches(doc: Any, number: int, targets: list[str]) -> bool:
