@@ -151,7 +151,10 @@ def segment_path(folder: Path, segment: Segment) -> Path:
 
 def read_segment(folder: Path, segment: Segment) -> dict[str, Any]:
     """The articles table of one segment (key -> document)."""
-    path = segment_path(folder, segment)
+    return read_segment_file(segment_path(folder, segment))
+
+
+def read_segment_file(path: Path) -> dict[str, Any]:
     tables = read_tables(path)
     table = tables.get(ARTICLES, {})
     if not isinstance(table, dict):
@@ -177,7 +180,8 @@ class Commit:
     """What one write changes: documents replaced or removed by (segment number, key), and
     new documents (tag, encoded document), which go to the open segment and then to new
     ones. ``added`` may be a generator: documents are taken a segment at a time, never all
-    held at once."""
+    held at once, and it may add to ``removed`` as it goes (``commit`` applies removals
+    once it has taken every document)."""
 
     replaced: dict[int, dict[str, bytes]] = field(default_factory=dict)
     removed: dict[int, set[str]] = field(default_factory=dict)
@@ -198,21 +202,25 @@ def create(folder: Path, schema_version: int) -> Manifest:
 def commit(folder: Path, manifest: Manifest, change: Commit, written: Written) -> Manifest:
     """Write ``change`` and switch the manifest to it; the new manifest. ``written`` hears
     of each segment file as it is written. Call holding the store's lock, with the manifest
-    read under it; on any failure the files written are removed and the store is as it was."""
+    read under it; on any failure the files written are removed and the store is as it was.
+
+    The new documents are written first (the open segment, then new ones), then every other
+    segment the change touches: the open segment is written again only when a removal from
+    it became known after it was written."""
     writer = _SegmentWriter(folder, manifest, written)
     added = iter(change.added)
     first = next(added, None)
-    if first is not None:
-        added = itertools.chain([first], added)
     open_segment = manifest.open_segment() if first is not None else None
-    touched = set(change.replaced) | set(change.removed)
     try:
-        for number in sorted(touched | _numbers(open_segment)):
-            table = _changed_table(folder, writer.segments[number], change, number)
-            take = added if open_segment is not None and number == open_segment.number else None
-            writer.write(number, table, take)
-        while (first := next(added, None)) is not None:
-            writer.write(writer.last + 1, {}, itertools.chain([first], added))
+        if first is not None:
+            added = itertools.chain([first], added)
+            if open_segment is not None:
+                writer.rewrite(open_segment.number, change, added)
+            while (item := next(added, None)) is not None:
+                writer.write(writer.last + 1, {}, itertools.chain([item], added))
+        for number in sorted(set(change.replaced) | set(change.removed)):
+            if writer.owes(number, change):
+                writer.rewrite(number, change, None)
         new = replace(
             manifest,
             segments=[s for _, s in sorted(writer.segments.items()) if s.count],
@@ -226,10 +234,6 @@ def commit(folder: Path, manifest: Manifest, change: Commit, written: Written) -
     return new
 
 
-def _numbers(segment: Segment | None) -> set[int]:
-    return set() if segment is None else {segment.number}
-
-
 class _SegmentWriter:
     """Writes the segment files of one commit under fresh names, remembering them."""
 
@@ -240,6 +244,26 @@ class _SegmentWriter:
         self.last = max(self.segments, default=0)
         self.files: list[Path] = []
         self._written = written
+        self._applied: dict[int, set[str]] = {}
+
+    def owes(self, number: int, change: Commit) -> bool:
+        """Whether segment ``number`` still lacks some of ``change``."""
+        applied = self._applied.get(number)
+        return applied is None or bool(change.removed.get(number, set()) - applied)
+
+    def rewrite(
+        self, number: int, change: Commit, added: Iterator[tuple[str, bytes]] | None
+    ) -> None:
+        """Write segment ``number`` again with ``change``'s replacements and removals (as
+        far as they are known), then as many of ``added`` as fit."""
+        path = segment_path(self.folder, self.segments[number])
+        table = {key: dump_tables(doc) for key, doc in read_segment_file(path).items()}
+        removed = set(change.removed.get(number, ()))
+        for key in removed:
+            table.pop(key, None)
+        table.update(change.replaced.get(number, {}))
+        self._applied[number] = removed
+        self.write(number, table, added)
 
     def write(
         self,
@@ -274,15 +298,6 @@ class _SegmentWriter:
         for path in self.files:
             with contextlib.suppress(OSError):
                 path.unlink()
-
-
-def _changed_table(folder: Path, old: Segment, change: Commit, number: int) -> dict[str, bytes]:
-    """The documents of segment ``old`` (encoded) with the commit's changes to it."""
-    table = {key: dump_tables(doc) for key, doc in read_segment(folder, old).items()}
-    for key in change.removed.get(number, ()):
-        table.pop(key, None)
-    table.update(change.replaced.get(number, {}))
-    return table
 
 
 def _segment_parts(

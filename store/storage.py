@@ -75,8 +75,9 @@ def holding(lock: FileLock) -> Iterator[None]:
     The file lock is shared by the threads of a process (that is what lets holds nest), so
     a thread lock is taken first: a background worker and the UI never write at once.
 
-    A hold that created the lock file and ends in a ``StoreError`` (a store refused, a
-    write that failed) removes it again: what is refused gains nothing beside it."""
+    A hold that created the lock file and ends in an error (a store refused, an input that
+    cannot be read, a write that failed) removes it again: what is refused gains nothing
+    beside it."""
     with _THREAD_LOCKS.setdefault(lock.lock_file, threading.RLock()):
         created = not os.path.lexists(lock.lock_file)
         try:
@@ -87,7 +88,7 @@ def holding(lock: FileLock) -> Iterator[None]:
             raise StoreError(f"{lock.lock_file}: cannot lock: {describe(exc)}") from None
         try:
             yield
-        except StoreError:
+        except BaseException:
             if created and lock.lock_counter == 1:  # the outermost hold: still ours to remove
                 with contextlib.suppress(OSError):
                     os.unlink(lock.lock_file)

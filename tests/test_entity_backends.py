@@ -318,7 +318,8 @@ def test_parallel_extraction_passes_the_backend_name_to_workers(
     from store.ingest import extraction
 
     def entity_documents(articles: list[Article], backend: str) -> list[object]:
-        with extraction.Extraction([(a.to_document(), a) for a in articles], backend) as found:
+        with extraction.Extraction(backend) as running:
+            found = running.submit([(a.to_document(), a) for a in articles])
             return [one for number in range(found.chunks) for one in found.chunk(number)]
 
     articles = [Article(id=str(i), title="t", body=f"{TEXT} {i + 1},000 more.") for i in range(8)]

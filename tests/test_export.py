@@ -314,6 +314,7 @@ def test_export_never_writes_into_a_folder_store(tmp_path: Path, capsys, own: st
 
     store = tmp_path / "articles"
     import_into(store, ReadResult([Article(id="a", title="T", body="Body.", entities=())]))
+
     def files() -> list[str]:  # the index's write-ahead log comes and goes
         return sorted(p.name for p in store.rglob("*") if not p.name.startswith("index."))
 

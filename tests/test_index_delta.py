@@ -249,15 +249,15 @@ def test_a_failure_while_new_documents_are_being_written_loses_nothing(
     were written leaves the old file, no temporary one, and the index as it was."""
     import_into(store, ReadResult(articles=articles(10)))
     before, stored = contents(store), store_files(store)
-    chunk = extraction.Extraction.chunk
+    chunk = extraction.Batch.chunk
 
-    def second_fails(self: extraction.Extraction, number: int) -> list[extraction.Found]:
+    def second_fails(self: extraction.Batch, number: int) -> list[extraction.Found]:
         if number == 1:
             raise RuntimeError("worker died")
         return chunk(self, number)
 
     monkeypatch.setattr(extraction, "CHUNK", 4)
-    monkeypatch.setattr(extraction.Extraction, "chunk", second_fails)
+    monkeypatch.setattr(extraction.Batch, "chunk", second_fails)
     with pytest.raises(RuntimeError, match="worker died"):
         import_into(store, ReadResult(articles=articles(10, start=5, word="quokka")))
 
@@ -351,3 +351,64 @@ def test_an_import_that_cannot_get_the_index_writes_the_store_and_catches_up(
     assert stored_count(store) == 15
     catch_up(store)
     assert contents(store) == rebuilt(store, tmp_path / "copy")
+
+
+@pytest.mark.usefixtures("no_catching_up")
+def test_an_import_taken_in_batches_writes_once_and_indexes_what_catching_up_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Path
+) -> None:
+    """Batches of 7: new articles fill the open segment while later batches still change
+    articles stored in it (a removal known only after it was written), duplicates span
+    batches, and the index ends exactly as catching up builds it."""
+    monkeypatch.setattr(importer, "BATCH", 7)
+    import_into(store, ReadResult(articles=articles(12)))
+    signature = open_backend(store).signature()
+    incoming = articles(20, start=12) + articles(12, word="quokka") + articles(3, start=12)
+
+    summary = import_into(store, ReadResult(articles=incoming))
+
+    assert (summary.added, summary.updated, summary.duplicates) == (20, 12, 3)
+    assert stored_count(store) == 32
+    assert contents(store) == rebuilt(store, tmp_path / "copy")
+    assert open_backend(store).signature() != signature
+    index = SearchIndex.open(store)
+    try:
+        zeppelins = {index.rows([r])[r].id for r in index.search(parse_query("zeppelin"))}
+        assert zeppelins == {f"a{i}" for i in range(12, 32)}
+        assert len(index.search(parse_query("zeppelin"))) == 20
+        assert len(index.search(parse_query("quokka"))) == 12
+    finally:
+        index.close()
+
+
+def test_an_import_that_fails_in_a_later_batch_leaves_store_and_index_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Path
+) -> None:
+    """All or nothing across batches: documents of the first batches were already written
+    when the input fails."""
+    import_into(store, ReadResult(articles=articles(10)))
+    before, stored = contents(store), store_files(store)
+
+    def batches() -> Any:
+        yield ReadResult(articles=articles(5, start=10))
+        yield ReadResult(articles=articles(5, start=0, word="quokka"))
+        yield ReadResult(articles=articles(5, start=15))
+        raise OSError("the input went away")
+
+    monkeypatch.setattr(extraction, "CHUNK", 2)
+    with pytest.raises(OSError, match="went away"):
+        importer.import_batches(store, batches())
+
+    assert store_files(store) == stored
+    assert [path.name for path in store.parent.rglob("*") if ".tmp" in path.name] == []
+    assert contents(store) == before
+    assert in_step(store)
+
+
+def test_an_import_of_nothing_usable_makes_no_store(tmp_path: Path, store: Path) -> None:
+    from store.ingest.result import Reject
+
+    summary = importer.import_batches(store, [ReadResult(rejects=[Reject("x", "", "bad")])])
+
+    assert summary.rejected and not summary.usable
+    assert not store.exists()

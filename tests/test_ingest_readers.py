@@ -17,7 +17,7 @@ from store.ingest.detect import Format, detect
 from store.ingest.html import html_to_text
 from store.ingest.mapping import Context
 from store.ingest.opml import read_opml
-from store.ingest.reader import read_bytes, read_file, read_paths
+from store.ingest.reader import read_batches, read_bytes, read_file, read_paths
 from store.ingest.result import ReadResult
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
@@ -603,3 +603,32 @@ def test_a_feed_without_a_title_is_named_after_its_file_not_its_path(tmp_path: P
     (article,) = read_file(path).articles
 
     assert article.source == "untitled.xml"
+
+
+def test_inputs_are_read_in_batches_with_the_bytes_read(tmp_path: Path) -> None:
+    """JSON Lines are streamed a batch at a time; other files are split after reading; the
+    rejects stay with the batch they were found in."""
+    lines = [json.dumps({"id": f"j{n}", "title": f"T {n}", "body": "b"}) for n in range(7)]
+    lines.insert(4, "{not json")
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text("\n".join(lines) + "\n")
+    array = tmp_path / "b.json"
+    array.write_text(json.dumps([{"id": f"k{n}", "title": "T", "body": "b"} for n in range(5)]))
+    seen: list[tuple[int, int]] = []
+
+    batches = list(read_batches([jsonl, array], size=3, progress=lambda *p: seen.append(p)))
+
+    assert [[a.id for a in b.articles] for b in batches] == [
+        ["j0", "j1", "j2"],
+        ["j3", "j4", "j5"],
+        ["j6"],
+        ["k0", "k1", "k2"],
+        ["k3", "k4"],
+    ]
+    assert [r.item for b in batches for r in b.rejects] == ["line 5"]
+    assert batches[1].rejects and not batches[0].rejects
+    total = jsonl.stat().st_size + array.stat().st_size
+    assert all(t == total for _, t in seen) and seen[-1][0] == total
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    merged = read_file(jsonl)
+    assert [a.id for a in merged.articles] == [f"j{n}" for n in range(7)]

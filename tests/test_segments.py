@@ -213,3 +213,34 @@ def test_a_fifo_as_the_manifest_is_refused_without_waiting(tmp_path) -> None:
     os.mkfifo(tmp_path / "manifest.json")
     with pytest.raises(StoreError, match="not a regular file"):
         read_manifest(tmp_path)
+
+
+def test_removals_learnt_while_documents_are_taken_are_applied(tmp_path, monkeypatch) -> None:
+    """``added`` may add to ``removed`` as it is taken: from the open segment after it was
+    written (it is written again) and from a full one (written once)."""
+    monkeypatch.setattr(segments, "SEGMENT_ARTICLES", 10)
+    manifest = create(tmp_path, 1)
+    manifest, _ = commit(tmp_path, manifest, Commit(added=[doc(n) for n in range(15)]))
+    change = Commit()
+
+    def added():
+        yield doc(15)
+        change.removed.setdefault(2, set()).add("1")  # a10, in the open segment
+        change.removed.setdefault(1, set()).add("3")  # a2
+        yield from (doc(n) for n in range(16, 20))
+
+    change.added = added()
+    manifest, placed = commit(tmp_path, manifest, change)
+
+    ids = [d["id"] for s in manifest.segments for d in read_segment(tmp_path, s).values()]
+    assert sorted(ids) == sorted(f"a{n}" for n in range(20) if n not in (2, 10))
+    files = sorted(p.name for p in (tmp_path / "segments").iterdir())
+    assert files == sorted(s.file for s in manifest.segments)
+    for segment in manifest.segments:
+        for key, (offset, length) in placed[segment.number].items():
+            stored = read_document(tmp_path, segment, offset, length)
+            assert stored == read_segment(tmp_path, segment)[key]
+    for segment in manifest.segments:
+        assert len(TinyDB(segments.segment_path(tmp_path, segment)).table("articles")) == (
+            segment.count
+        )

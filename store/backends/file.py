@@ -119,6 +119,7 @@ class FileBackend:
     def write(self, change: Change, placed: Placed) -> None:
         tables = self._tables()
         table = tables[ARTICLES]
+        documents = list(change.added)  # taking them may add to the removals and the feeds
         for key in change.removed.get(PART, ()):
             table.pop(key, None)
         if change.feeds is not None:
@@ -127,7 +128,7 @@ class FileBackend:
         tags: dict[str, str] = {}
 
         def added() -> Iterator[tuple[str, bytes]]:
-            for n, (tag, document) in enumerate(change.added):
+            for n, (tag, document) in enumerate(documents):
                 key = str(next_key + n)
                 tags[key] = tag
                 yield key, document

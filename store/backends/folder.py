@@ -178,7 +178,12 @@ def _feeds_only(change: Change) -> bool:
 def write_feeds(folder: Path, feeds: dict[str, Any]) -> None:
     from store.storage import dump_tables
 
-    write_or_explain(folder / FEEDS_FILE, dump_tables({FEEDS: feeds}))
+    data = dump_tables({FEEDS: feeds})
+    path = folder / FEEDS_FILE
+    with contextlib.suppress(OSError):
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return  # unchanged: the file (and the store's signature) left alone
+    write_or_explain(path, data)
 
 
 def _read(path: Path) -> bytes:

@@ -1,10 +1,10 @@
-"""Entity extraction for a whole import, spread over the machine's cores when it is large.
+"""Entity extraction for an import, spread over the machine's cores when it is large.
 
-Extraction starts the moment an ``Extraction`` is made and runs in worker processes, so the
-importer can index the articles' words meanwhile and take the entities chunk by chunk as
-they are ready. The workers hand back each document already encoded, with its fingerprint
-and entity names: the importer's process then neither unpickles nor encodes the entities
-(about a third of what it did per article).
+Extraction of a batch starts the moment it is submitted and runs in worker processes, so
+the importer can index the articles' words (and read the next batch) meanwhile and take
+the entities chunk by chunk as they are ready. The workers hand back each document already
+encoded, with its fingerprint and entity names: the importer's process then neither
+unpickles nor encodes the entities (about a third of what it did per article).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -49,52 +49,30 @@ class Found:
 
 
 class Extraction:
-    """Each (document, article) pair's stored document: with the article's entities if it
-    has them, else with extracted ones, in chunks of ``CHUNK`` pairs.
+    """Stored documents for batches of (document, article) pairs: with the article's
+    entities if it has them, else with extracted ones, in chunks of ``CHUNK`` pairs.
 
     ``backend`` names the extractor (see ``store.entity_backends``); one that cannot run
-    raises ``BackendUnavailable`` when a chunk that needs it is asked for (not at all when
-    nothing needs extracting). Use it as a context manager: leaving stops the workers.
+    raises ``BackendUnavailable`` when a batch that needs it is submitted. Worker processes
+    start with the first batch that has ``PARALLEL_FROM`` articles to extract and serve
+    every later one. Use it as a context manager: leaving stops the workers.
     """
 
-    def __init__(self, pairs: Sequence[Pair], backend: str = DEFAULT_BACKEND) -> None:
-        self.pairs = pairs
+    def __init__(self, backend: str = DEFAULT_BACKEND) -> None:
         self.backend = backend
         self._pool: ProcessPoolExecutor | None = None
-        self._jobs: dict[int, Future[list[Found]]] = {}
+        self._checked = False
+
+    def submit(self, pairs: Sequence[Pair]) -> Batch:
+        """Start on ``pairs``; their documents come from the batch returned."""
         missing = sum(article.entities is None for _, article in pairs)
         workers = min(os.cpu_count() or 1, 8)
-        if missing >= PARALLEL_FROM and workers >= 2:
+        if self._pool is None and missing >= PARALLEL_FROM and workers >= 2:
             self._start(workers)
-        elif missing:
-            get_backend(backend)  # fail before any work when the backend cannot run
-
-    @property
-    def chunks(self) -> int:
-        return -(-len(self.pairs) // CHUNK)
-
-    def bounds(self, number: int) -> tuple[int, int]:
-        """The pairs (start, end) of chunk ``number``."""
-        start = number * CHUNK
-        return start, min(start + CHUNK, len(self.pairs))
-
-    def ready(self, number: int) -> bool:
-        """Whether chunk ``number`` can be had without waiting for a worker."""
-        job = self._jobs.get(number)
-        return job is None or job.done()
-
-    def chunk(self, number: int) -> list[Found]:
-        """The stored documents of chunk ``number``, waiting for them if need be."""
-        start, end = self.bounds(number)
-        pairs = self.pairs[start:end]
-        job = self._jobs.pop(number, None)
-        extracted = iter(job.result() if job is not None else ())
-        if job is None and any(article.entities is None for _, article in pairs):
-            extracted = iter(_extract_chunk(self.backend, _missing(pairs)))
-        return [
-            next(extracted) if article.entities is None else _found(doc, article.entities)
-            for doc, article in pairs
-        ]
+        elif missing and not self._checked:
+            get_backend(self.backend)  # fail before any work when the backend cannot run
+        self._checked = self._checked or bool(missing)
+        return Batch(pairs, self.backend, self._pool)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -122,12 +100,50 @@ class Extraction:
             initializer=_watch_parent,
             initargs=(os.getpid(),),
         )
-        extract = functools.partial(_extract_chunk, self.backend)
-        for number in range(self.chunks):
-            start, end = self.bounds(number)
-            documents = _missing(self.pairs[start:end])
-            if documents:
-                self._jobs[number] = self._pool.submit(extract, documents)
+
+
+class Batch:
+    """The pairs of one ``Extraction.submit``, chunk by chunk: extracted by the workers
+    when there are any (all submitted at once), else in this process when asked for."""
+
+    def __init__(self, pairs: Sequence[Pair], backend: str, pool: Executor | None) -> None:
+        self.pairs = pairs
+        self.backend = backend
+        self._jobs: dict[int, Future[list[Found]]] = {}
+        if pool is not None:
+            extract = functools.partial(_extract_chunk, backend)
+            for number in range(self.chunks):
+                start, end = self.bounds(number)
+                documents = _missing(pairs[start:end])
+                if documents:
+                    self._jobs[number] = pool.submit(extract, documents)
+
+    @property
+    def chunks(self) -> int:
+        return -(-len(self.pairs) // CHUNK)
+
+    def bounds(self, number: int) -> tuple[int, int]:
+        """The pairs (start, end) of chunk ``number``."""
+        start = number * CHUNK
+        return start, min(start + CHUNK, len(self.pairs))
+
+    def ready(self, number: int) -> bool:
+        """Whether chunk ``number`` can be had without waiting for a worker."""
+        job = self._jobs.get(number)
+        return job is None or job.done()
+
+    def chunk(self, number: int) -> list[Found]:
+        """The stored documents of chunk ``number``, waiting for them if need be."""
+        start, end = self.bounds(number)
+        pairs = self.pairs[start:end]
+        job = self._jobs.pop(number, None)
+        extracted = iter(job.result() if job is not None else ())
+        if job is None and any(article.entities is None for _, article in pairs):
+            extracted = iter(_extract_chunk(self.backend, _missing(pairs)))
+        return [
+            next(extracted) if article.entities is None else _found(doc, article.entities)
+            for doc, article in pairs
+        ]
 
 
 def _watch_parent(parent: int) -> None:

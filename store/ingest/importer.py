@@ -8,8 +8,12 @@ if the process dies or the write fails, the store stays exactly as it was.
 
 from __future__ import annotations
 
+import collections
+import contextlib
+import itertools
+import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,14 +33,14 @@ from store.entity_backends import DEFAULT_BACKEND
 from store.errors import IndexDamaged, StoreError
 from store.index import SearchIndex, refresh_index
 from store.index.delta import ImportDelta, by_time, import_delta
-from store.ingest.extraction import Extraction
-from store.ingest.result import ReadResult, Reject, Subscription
+from store.ingest.extraction import Batch, Extraction
+from store.ingest.result import BATCH, ReadResult, Reject, Subscription
 from store.segments import is_segmented
 from store.storage import holding
 
 FEEDS = "feeds"
 FeedUpdates = Mapping[str, Mapping[str, str]]
-Progress = Callable[[int, int], None]
+REPLACED_KEPT = 20_000
 _VOLATILE = ("entities", "published", "published_estimated")
 
 
@@ -48,6 +52,8 @@ class ImportSummary:
     duplicates: int = 0
     feeds_added: int = 0
     rejected: list[Reject] = field(default_factory=list)
+    usable: bool = False
+    """Whether any article or subscription arrived (not in ``to_dict``)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,40 +70,173 @@ def import_into(
     path: Path,
     result: ReadResult,
     feed_updates: FeedUpdates | None = None,
-    progress: Progress | None = None,
     entities: str = DEFAULT_BACKEND,
 ) -> ImportSummary:
-    """Merge ``result`` into the store at ``path`` (created when missing: a folder store
-    unless the name ends in ``.json``).
+    """Merge ``result`` into the store at ``path`` (see ``import_batches``)."""
+    return import_batches(path, result.batches(BATCH), feed_updates, entities)
+
+
+def import_batches(
+    path: Path,
+    batches: Iterable[ReadResult],
+    feed_updates: FeedUpdates | None = None,
+    entities: str = DEFAULT_BACKEND,
+) -> ImportSummary:
+    """Merge what ``batches`` hold into the store at ``path`` (created when missing: a
+    folder store unless the name ends in ``.json``) in one write, taking a batch at a time
+    (``store.ingest.reader.read_batches``): its memory is that of a few batches.
 
     ``feed_updates`` maps a subscribed feed's URL to fields to set on it (validators, last
     status, a new URL after a permanent redirect), written with the articles.
     ``entities`` names the entity backend (``store.entity_backends.BACKENDS``) used for
     articles that arrive without entities; one that cannot run raises ``BackendUnavailable``
-    and leaves the store as it was.
+    and leaves the store as it was. A new store is not made when nothing usable arrived.
     """
-    summary = ImportSummary(rejected=list(result.rejects))
+    summary = ImportSummary()
     store = open_backend(path)
+    lock_made = not os.path.lexists(store.lock.lock_file)
     created = _make_folder(path) if is_folder_store(path) else False
     try:
         with holding(store.lock):
-            new_store = not store.exists()
-            if not new_store:
-                store.check()
-            feeds = store.feeds()
-            summary.feeds_added = merge_feeds(feeds, result.feeds)
-            _update_feeds(feeds, feed_updates or {})
-            articles = _unique(result.articles, summary)
-            writes = [] if not articles else _planned(store, new_store, articles, summary)
-            changed = summary.feeds_added or feed_updates or new_store
-            if writes or changed:
-                kept = feeds if changed else None  # None: the feeds file is left alone
-                _write(store, new_store, writes, kept, progress or _no_progress, entities)
+            _import(store, iter(batches), feed_updates or {}, entities, summary)
     except BaseException:
         if created:
             shutil.rmtree(path, ignore_errors=True)
         raise
+    if not store.exists():
+        _remove_new(path if created else None, store.lock.lock_file if lock_made else None)
     return summary
+
+
+def _remove_new(folder: Path | None, lock_file: str | None) -> None:
+    """Remove what an import that made no store created: its folder, or its lock file."""
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+    elif lock_file is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(lock_file)
+
+
+def _import(
+    store: Backend,
+    batches: Iterator[ReadResult],
+    feed_updates: FeedUpdates,
+    entities: str,
+    summary: ImportSummary,
+) -> None:
+    """The import, holding the store's lock: planned a batch at a time (``_Plans``) and
+    written as the plans come, unless nothing changes."""
+    new_store = not store.exists()
+    if not new_store:
+        store.check()
+    feeds = store.feeds()
+    _update_feeds(feeds, feed_updates)
+    with _Lookup(store, new_store) as lookup:
+        plans = _Plans(feeds, lookup, summary)
+        first = plans.first(batches)
+        if first is None:
+            unusable = summary.rejected and not summary.usable
+            if plans.feeds_changed or feed_updates or (new_store and not unusable):
+                store.write(Change(feeds=feeds), unplaced)
+            return
+        writes = itertools.chain([first], plans.rest(batches))
+        _write(store, new_store, plans, writes, feeds, entities)
+
+
+class _Lookup:
+    """The stored versions of incoming articles, found through the index (caught up first:
+    it reads only the store's part files that changed). Nothing is stored in a new store."""
+
+    def __init__(self, store: Backend, new_store: bool) -> None:
+        self.store = store
+        self.index: SearchIndex | None = None
+        if not new_store:
+            self.index = SearchIndex.open(store.path)
+            try:
+                self.index.catch_up(store.path)
+            except IndexDamaged:  # started afresh: built again from the store
+                self.index.catch_up(store.path)
+
+    def stored(self, ids: list[str]) -> dict[str, tuple[int, dict[str, Any], Place]]:
+        """Id -> (row id in the index, document, place) of the articles of ``ids`` that
+        the store holds."""
+        if self.index is None:
+            return {}
+        found = {}
+        for article_id, (rowid, print_, place) in self.index.places(ids).items():
+            doc = document_at(self.store, place, print_)
+            if doc is None:
+                raise StoreError(f"{self.store.path}: changed while importing; try again")
+            found[article_id] = (rowid, doc, place)
+        return found
+
+    def __enter__(self) -> _Lookup:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.index is not None:
+            self.index.close()
+
+
+class _Plans:
+    """What each batch changes: its new and changed articles (counted in the summary),
+    oldest first, each with the stored version it replaces; its subscriptions merged into
+    ``feeds``; and, as the batches are planned, the removals of the replaced versions."""
+
+    def __init__(self, feeds: dict[str, Any], lookup: _Lookup, summary: ImportSummary) -> None:
+        self.feeds = feeds
+        self.lookup = lookup
+        self.summary = summary
+        self.removed: dict[int, set[str]] = {}
+        self.feeds_changed = False
+        self._seen: set[str] = set()
+
+    def first(self, batches: Iterator[ReadResult]) -> list[Write] | None:
+        """The first batch's writes that change anything (batches without any are only
+        counted), or ``None`` when no batch changes anything."""
+        return next(self.rest(batches), None)
+
+    def rest(self, batches: Iterator[ReadResult]) -> Iterator[list[Write]]:
+        for batch in batches:
+            writes = self._planned(batch)
+            if writes:
+                yield writes
+
+    def _planned(self, batch: ReadResult) -> list[Write]:
+        summary = self.summary
+        summary.rejected.extend(batch.rejects)
+        summary.usable = summary.usable or bool(batch.articles or batch.feeds)
+        added = merge_feeds(self.feeds, batch.feeds)
+        summary.feeds_added += added
+        self.feeds_changed = self.feeds_changed or bool(added)
+        articles = self._unique(batch.articles)
+        stored = self.lookup.stored([article.id for article in articles]) if articles else {}
+        writes: list[Write] = []
+        for article in articles:
+            old = stored.get(article.id)
+            doc, article = _incoming(article, None if old is None else old[1])
+            if old is None:
+                summary.added += 1
+            elif _content(old[1]) != _content(doc):
+                summary.updated += 1
+                self.removed.setdefault(old[2].part, set()).add(old[2].key)
+            else:
+                summary.unchanged += 1
+                continue
+            writes.append(Write(doc, article, old))
+        return sorted(writes, key=lambda write: by_time(write.doc))
+
+    def _unique(self, articles: Iterable[Article]) -> list[Article]:
+        """The first article of each id; later ones with the same id, in this batch or an
+        earlier one, are counted as duplicates."""
+        unique = []
+        for article in articles:
+            if article.id in self._seen:
+                self.summary.duplicates += 1
+            else:
+                self._seen.add(article.id)
+                unique.append(article)
+        return unique
 
 
 def _make_folder(path: Path) -> bool:
@@ -130,59 +269,70 @@ class Write:
 def _write(
     store: Backend,
     new_store: bool,
-    writes: list[Write],
-    feeds: dict[str, Any] | None,
-    progress: Progress,
+    plans: _Plans,
+    writes: Iterator[list[Write]],
+    feeds: dict[str, Any],
     backend: str,
 ) -> None:
     """Write the store with ``writes`` and their entities, keeping the index in step
     through an ``ImportDelta`` (words indexed while the entities are extracted, places
     noted as the store writes each part file), else by catching up afterwards. Each new
     document is written as soon as its entities are ready and is not kept."""
-    writes = sorted(writes, key=lambda write: by_time(write.doc))
-    pairs = [(write.doc, write.article) for write in writes]
-    removed: dict[int, set[str]] = {}
-    for write in writes:
-        if write.old is not None:
-            removed.setdefault(write.old[2].part, set()).add(write.old[2].key)
-    with Extraction(pairs, backend) as extraction, import_delta(store, new_store) as delta:
-        if delta is not None:
-            delta.forget({w.old[0]: w.old[1] for w in writes if w.old is not None})
-        added = _with_entities(writes, extraction, delta, progress)
-        store.write(Change(removed, added, feeds), delta.placed if delta else unplaced)
+    replaced = _Replaced()
+    with Extraction(backend) as extraction, import_delta(store, new_store) as delta:
+        added = _documents(writes, extraction, delta, replaced)
+        store.write(Change(plans.removed, added, feeds), delta.placed if delta else unplaced)
         indexed = delta is not None and delta.commit()
     if not indexed:
-        refresh_index(store.path, {w.article.id: w.old[1] for w in writes if w.old is not None})
+        refresh_index(store.path, replaced.documents)
 
 
-def _with_entities(
-    writes: list[Write],
+class _Replaced:
+    """The stored documents an import replaces, by article id, for the index to unlearn
+    when it catches up (up to ``REPLACED_KEPT``: past that, the words of the rest linger,
+    left out of searches, until ``store compact``)."""
+
+    def __init__(self) -> None:
+        self.documents: dict[str, dict[str, Any]] = {}
+
+    def note(self, writes: list[Write]) -> None:
+        for write in writes:
+            if write.old is not None and len(self.documents) < REPLACED_KEPT:
+                self.documents[write.article.id] = write.old[1]
+
+
+def _documents(
+    writes: Iterator[list[Write]],
     extraction: Extraction,
     delta: ImportDelta | None,
-    progress: Progress,
+    replaced: _Replaced,
 ) -> Iterator[tuple[str, bytes]]:
-    """Each document with its entities, encoded, with its article id, as its chunk is
-    ready; the delta indexes the words of the next chunk while the workers are still
-    extracting, and completes chunks as they become ready."""
-    done = 0
+    """Each document with its entities, encoded, with its article id. While the workers
+    extract a batch's entities, the delta indexes its words, and the documents of the batch
+    before are handed on: at most two batches are held."""
+    waiting: collections.deque[tuple[list[Write], Batch]] = collections.deque()
+    for batch_writes in writes:
+        replaced.note(batch_writes)
+        batch = extraction.submit([(write.doc, write.article) for write in batch_writes])
+        if delta is not None:
+            delta.forget({w.old[0]: w.old[1] for w in batch_writes if w.old is not None})
+            delta.add([(write.doc, write.article) for write in batch_writes])
+        waiting.append((batch_writes, batch))
+        while len(waiting) > 1:
+            yield from _completed(*waiting.popleft(), delta)
+    while waiting:
+        yield from _completed(*waiting.popleft(), delta)
 
-    def complete(number: int) -> Iterator[tuple[str, bytes]]:
-        start, end = extraction.bounds(number)
-        for write, found in zip(writes[start:end], extraction.chunk(number), strict=True):
+
+def _completed(
+    writes: list[Write], batch: Batch, delta: ImportDelta | None
+) -> Iterator[tuple[str, bytes]]:
+    for number in range(batch.chunks):
+        start, end = batch.bounds(number)
+        for write, found in zip(writes[start:end], batch.chunk(number), strict=True):
             if delta is not None:
                 delta.complete(write.article.id, found.fingerprint, found.names)
             yield write.article.id, found.document
-        progress(end, len(writes))
-
-    for number in range(extraction.chunks):
-        if delta is not None:
-            start, end = extraction.bounds(number)
-            delta.add([(write.doc, write.article) for write in writes[start:end]])
-            while done <= number and extraction.ready(done):
-                yield from complete(done)
-                done += 1
-    for number in range(done, extraction.chunks):
-        yield from complete(number)
 
 
 def _update_feeds(table: dict[str, Any], updates: FeedUpdates) -> None:
@@ -193,65 +343,6 @@ def _update_feeds(table: dict[str, Any], updates: FeedUpdates) -> None:
             if doc.get("title"):
                 update.pop("title", None)
             doc.update(update)
-
-
-def _unique(articles: Iterable[Article], summary: ImportSummary) -> list[Article]:
-    """The first article of each id; later ones with the same id are counted as duplicates."""
-    seen: dict[str, Article] = {}
-    for article in articles:
-        if article.id in seen:
-            summary.duplicates += 1
-        else:
-            seen[article.id] = article
-    return list(seen.values())
-
-
-def _no_progress(done: int, total: int) -> None:
-    """Progress is optional."""
-
-
-def _planned(
-    store: Backend, new_store: bool, articles: list[Article], summary: ImportSummary
-) -> list[Write]:
-    """The new and changed articles (counted in ``summary``), each with the stored version
-    it replaces, found through the index (caught up first: it reads only the store's part
-    files that changed); their entities are still to come."""
-    stored = {} if new_store else _stored(store, [article.id for article in articles])
-    writes: list[Write] = []
-    for article in articles:
-        old = stored.get(article.id)
-        doc, article = _incoming(article, None if old is None else old[1])
-        if old is None:
-            summary.added += 1
-        elif _content(old[1]) != _content(doc):
-            summary.updated += 1
-        else:
-            summary.unchanged += 1
-            continue
-        writes.append(Write(doc, article, old))
-    return writes
-
-
-def _stored(store: Backend, ids: list[str]) -> dict[str, tuple[int, dict[str, Any], Place]]:
-    """The stored versions of the articles of ``ids`` that the store holds: id -> (row id
-    in the index, document, place)."""
-    index = SearchIndex.open(store.path)
-    try:
-        try:
-            index.catch_up(store.path)
-            places = index.places(ids)
-        except IndexDamaged:  # started afresh: built again from the store
-            index.catch_up(store.path)
-            places = index.places(ids)
-    finally:
-        index.close()
-    found = {}
-    for article_id, (rowid, print_, place) in places.items():
-        doc = document_at(store, place, print_)
-        if doc is None:
-            raise StoreError(f"{store.path}: changed while importing; try again")
-        found[article_id] = (rowid, doc, place)
-    return found
 
 
 def _incoming(article: Article, old: Mapping[str, Any] | None) -> tuple[dict[str, Any], Article]:

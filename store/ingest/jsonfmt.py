@@ -34,9 +34,24 @@ def read_json(data: bytes, context: Context) -> ReadResult:
 def read_json_lines(
     lines: Iterable[bytes], context: Context, max_line: int | None = None
 ) -> ReadResult:
-    """One object per line; streamed, so a file of any size reads in bounded memory. A line
-    over ``max_line`` bytes (see ``bounded_lines``) is rejected unparsed."""
+    """One object per line. A line over ``max_line`` bytes (see ``bounded_lines``) is
+    rejected unparsed."""
     return _records(_parsed_lines(lines, max_line), context)
+
+
+def json_lines_batches(
+    lines: Iterable[bytes], context: Context, size: int, max_line: int | None = None
+) -> Iterator[ReadResult]:
+    """``read_json_lines`` in results of at most ``size`` articles each, as they are read:
+    a file of any size reads in bounded memory."""
+    result = ReadResult()
+    for number, record in _parsed_lines(lines, max_line):
+        _take(result, number, record, context)
+        if len(result.articles) >= size:
+            yield result
+            result = ReadResult()
+    if result.articles or result.rejects:
+        yield result
 
 
 def bounded_lines(handle: BinaryIO, limit: int) -> Iterator[bytes]:
@@ -92,14 +107,19 @@ def _tinydb_table(value: Mapping[str, Any]) -> Mapping[str, Any] | None:
 def _records(items: Iterable[tuple[int | str, Any]], context: Context) -> ReadResult:
     result = ReadResult()
     for number, record in items:
-        if isinstance(record, _BadLine):
-            result.rejects.append(Reject(context.source, f"line {number}", record.reason))
-            continue
-        try:
-            result.articles.append(article_from_record(record, context))
-        except InvalidDocument as exc:
-            result.rejects.append(Reject(context.source, f"item {number}", str(exc)))
+        _take(result, number, record, context)
     return result
+
+
+def _take(result: ReadResult, number: int | str, record: Any, context: Context) -> None:
+    """Add item ``number`` of the input to ``result``: an article, else a reject."""
+    if isinstance(record, _BadLine):
+        result.rejects.append(Reject(context.source, f"line {number}", record.reason))
+        return
+    try:
+        result.articles.append(article_from_record(record, context))
+    except InvalidDocument as exc:
+        result.rejects.append(Reject(context.source, f"item {number}", str(exc)))
 
 
 def read_json_feed(feed: Mapping[str, Any], context: Context) -> ReadResult:

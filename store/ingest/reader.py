@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from store.article import InvalidDocument
 from store.ingest.detect import Format, detect, is_utf16, read_head
 from store.ingest.feeds import read_feed
-from store.ingest.jsonfmt import bounded_lines, read_json, read_json_lines
+from store.ingest.jsonfmt import bounded_lines, json_lines_batches, read_json, read_json_lines
 from store.ingest.mapping import Context
 from store.ingest.opml import read_opml
-from store.ingest.result import ReadResult, Reject
+from store.ingest.result import BATCH, ReadResult, Reject
 from store.ingest.text import read_text
 from store.seed import SeedFormatError, parse_seed
 from store.storage import open_regular
@@ -53,25 +54,69 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield Path(root, name)
 
 
+def read_batches(
+    paths: Iterable[Path], size: int = BATCH, progress: Progress | None = None
+) -> Iterator[ReadResult]:
+    """``read_paths`` as it reads: results of at most ``size`` articles each (a file's
+    articles may span several), JSON Lines streamed, so inputs of any size take bounded
+    memory. ``progress`` hears of the input's bytes read and in all."""
+    files, result = _expand(paths)
+    if result.rejects:
+        yield result
+    total = sum(_size(path) for path in files)
+    before = 0
+    for path in files:
+        for batch, at in _file_batches(path, size):
+            if progress is not None:
+                progress(before + at, total)
+            yield batch
+        before += _size(path)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def read_file(path: Path) -> ReadResult:
+    result = ReadResult()
+    for batch, _ in _file_batches(path, None):
+        result.extend(batch)
+        result.feed_title = result.feed_title or batch.feed_title
+    return result
+
+
+def _file_batches(path: Path, size: int | None) -> Iterator[tuple[ReadResult, int]]:
+    """What ``path`` holds, in results of at most ``size`` articles (all at once for
+    ``None``), each with how many of the file's bytes were read by then."""
     source = str(path)
     try:
         with open_regular(path) as handle:
             head = read_head(handle, MAX_WHOLE_FILE_BYTES)
             form = detect(head, path.name)
             if form in _REFUSED:
-                return _rejected(source, _REFUSED[form])
+                yield _rejected(source, _REFUSED[form]), 0
+                return
             if form is Format.JSON_LINES and not is_utf16(head):
                 handle.seek(0)
                 lines = bounded_lines(handle, MAX_WHOLE_FILE_BYTES)
-                return read_json_lines(lines, Context.now(source), MAX_WHOLE_FILE_BYTES)
+                context = Context.now(source)
+                limit = size or sys.maxsize
+                for batch in json_lines_batches(lines, context, limit, MAX_WHOLE_FILE_BYTES):
+                    yield batch, handle.tell()
+                return
             status = os.fstat(handle.fileno())
             if status.st_size > MAX_WHOLE_FILE_BYTES:
-                return _rejected(source, _too_large(status.st_size))
+                yield _rejected(source, _too_large(status.st_size)), 0
+                return
             data = head + handle.read()
     except OSError as exc:
-        return _rejected(source, f"cannot read ({exc.strerror or exc})")
-    return read_bytes(data, source, form, modified=status.st_mtime)
+        yield _rejected(source, f"cannot read ({exc.strerror or exc})"), 0
+        return
+    whole = read_bytes(data, source, form, modified=status.st_mtime)
+    yield from ((batch, len(data)) for batch in whole.batches(size))
 
 
 def _too_large(size: int) -> str:

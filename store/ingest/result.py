@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from store.article import Article
+
+BATCH = 10_000
+"""Articles an import takes at a time: its memory is that of a few batches, whatever the
+size of the input."""
 
 
 @dataclass(frozen=True)
@@ -46,3 +51,16 @@ class ReadResult:
         self.articles.extend(other.articles)
         self.rejects.extend(other.rejects)
         self.feeds.extend(other.feeds)
+
+    def batches(self, size: int | None) -> Iterator[ReadResult]:
+        """This result in results of at most ``size`` articles (all at once for ``None``),
+        the first with the rejects and subscriptions."""
+        if size is None or len(self.articles) <= size:
+            yield self
+            return
+        for start in range(0, len(self.articles), size):
+            batch = ReadResult(articles=self.articles[start : start + size])
+            if not start:
+                batch.rejects, batch.feeds = self.rejects, self.feeds
+                batch.feed_title = self.feed_title
+            yield batch

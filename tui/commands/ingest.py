@@ -50,26 +50,35 @@ def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
 def run_import(args: argparse.Namespace) -> int:
     # Imported here so that opening the app does not load the readers' libraries.
     from store.entity_backends import get_backend
-    from store.ingest.importer import ImportSummary, import_into
-    from store.ingest.reader import read_paths
+    from store.ingest.importer import import_batches
+    from store.ingest.reader import read_batches
 
     try:
         get_backend(args.entities)  # an unusable backend fails before anything is read
         store_path = resolve_store(args.db)
-        with _no_cycle_collection():
-            with LazyProgress("Reading", enabled=not args.json) as progress:
-                result = read_paths(args.paths, progress=progress.update)
-            if not result.articles and not result.feeds and result.rejects:
-                _report(ImportSummary(rejected=result.rejects), args.json)
-                return EXIT_UNUSABLE
-            with LazyProgress("Importing", enabled=not args.json) as progress:
-                summary = import_into(
-                    store_path, result, progress=progress.update, entities=args.entities
-                )
+        with _no_cycle_collection(), _MegabytesRead(enabled=not args.json) as progress:
+            batches = read_batches(args.paths, progress=progress.update)
+            summary = import_batches(store_path, batches, entities=args.entities)
     except StoreError as exc:
         return fail(str(exc))
     _report(summary, args.json)
+    if summary.rejected and not summary.usable:
+        return EXIT_UNUSABLE
     return EXIT_PARTIAL if summary.rejected else EXIT_OK
+
+
+class _MegabytesRead(LazyProgress):
+    """The import's progress: megabytes of the input read (an import takes its input a
+    batch at a time, so reading is importing)."""
+
+    def __init__(self, enabled: bool) -> None:
+        super().__init__("Importing (MB read)", enabled=enabled)
+
+    def update(self, done: int, total: int) -> None:
+        super().update(done // MEGABYTE, -(-total // MEGABYTE))
+
+
+MEGABYTE = 1024 * 1024
 
 
 @contextlib.contextmanager
