@@ -70,11 +70,13 @@ class Session:
     files written elsewhere (a reader of ``newsdesk serve``, whose machine this is not)."""
 
     def search(self, query: Query, first: int | None = None) -> ResultRows:
-        """The result of ``query``; with ``first``, possibly only its first ``first`` rows
-        (``complete`` says), which is quicker when a keystroke matches most of the store."""
-        rowids = self.index.search(query, first)
-        complete = first is None or len(rowids) != first
-        return ResultRows(self.index, rowids, complete)
+        """The result of ``query``; with ``first``, possibly only its first ``first`` rows,
+        or its newest first rather than ranked (``complete`` says): quicker when a keystroke
+        matches much of the store (``SearchIndex.search_first``)."""
+        if first is None:
+            return ResultRows(self.index, self.index.search(query))
+        rowids, in_order = self.index.search_first(query, first)
+        return ResultRows(self.index, rowids, in_order and len(rowids) != first)
 
     def total(self) -> int:
         return self.index.count()

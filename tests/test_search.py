@@ -13,8 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store.article import Article, Entity
-from store.fold import fold
+from store.entity_index import mention_names
+from store.fold import fold, folded_name
 from store.index import SearchIndex
+from store.index.names import KIND_MARKS
 from store.library import create_store
 from store.query import QueryError, parse_query
 from store.query.nodes import (
@@ -195,6 +197,10 @@ AUTHORS = ["", "Ana Lima", "Sam Obi", "Zoë Park"]
 TAGS = ["world", "economy", "Politics", "café"]
 
 
+NAMED = [("person", "Ana Lima"), ("person", "Sam Obi"), ("place", "Oslo"),
+         ("place", "Gaza City"), ("org", "NATO"), ("org", "Red Cross")]  # fmt: skip
+
+
 def _corpus() -> list[Article]:
     pick = random.Random(7)
     start = datetime(2024, 1, 1, tzinfo=UTC)
@@ -202,14 +208,24 @@ def _corpus() -> list[Article]:
     def words(low: int, high: int) -> str:
         return " ".join(pick.choice(VOCABULARY) for _ in range(pick.randint(low, high)))
 
+    def mentioning(body: str) -> tuple[str, tuple[Entity, ...]]:
+        entities = []
+        for kind, name in pick.sample(NAMED, pick.randint(0, 3)):
+            body += " "
+            entities.append(Entity(len(body), len(body) + len(name), kind, name))
+            body += name
+        return body + ".", tuple(entities)
+
     articles = []
     for i in range(60):
         moment = start + timedelta(hours=pick.randint(0, 24 * 500))
+        body, entities = mentioning(words(5, 30) + ".\n\n" + words(0, 10))
         articles.append(
             Article(
                 id=f"a{i:02d}",
                 title=words(2, 5).capitalize(),
-                body=words(5, 30) + ".\n\n" + words(0, 10),
+                body=body,
+                entities=entities,
                 source=pick.choice(SOURCES),
                 author=pick.choice(AUTHORS),
                 published="" if i % 13 == 0 else moment.isoformat(),
@@ -283,7 +299,12 @@ def selects(node: Node, article: Article) -> bool:
             node.end is None or moment < node.end
         )
     assert isinstance(node, Mention)
-    return False  # the corpus has no entities
+    kinds = KIND_MARKS if node.kind is None else (node.kind,)
+    names = {(kind, folded_name(name)) for kind, name in mention_names(article.entities or ())}
+    return any(
+        kind in kinds and (name.startswith(node.name) if node.prefix else name == node.name)
+        for kind, name in names
+    )
 
 
 def _prefixes(word: str) -> list[str]:
@@ -301,6 +322,12 @@ _TERM = st.one_of(
     st.sampled_from(["source:reuters", 'source:"le monde"', "author:lima", "author:zoe"]),
     st.sampled_from(TAGS).map(lambda t: f"tag:{t}"),
     st.sampled_from(["is:read", "is:unread", "is:starred"]),
+    st.builds(
+        "{}:{}".format,
+        st.sampled_from(["person", "place", "org", "entity"]),
+        st.sampled_from(["lima", '"ana lima"', "obi", "oslo", '"gaza city"', "nato", "cross"]),
+    ),
+    st.sampled_from(["person:ana", "place:gaz", "org:red", "entity:sam"]),
     st.sampled_from(["after:2024-06", "before:2024-03-15", "date:2025-01", "on:2024"]),
 )
 
@@ -407,4 +434,38 @@ def test_a_broken_streamed_store_is_a_store_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="not valid JSON"):
         index.catch_up(store)
     assert not index.in_step(store), "an interrupted catch-up is redone next time"
+    index.close()
+
+
+def test_a_keystroke_shows_a_common_word_newest_first_and_the_whole_result_ranked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store.index import searcher
+
+    monkeypatch.setattr(searcher, "RANK_WINDOW", 3)
+    monkeypatch.setattr(searcher, "RANK_WHILE_TYPING", 6)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    articles = [
+        Article(
+            id=f"a{i:02d}",
+            title="Storm and walrus" if i == 10 else "Harbour news",
+            body="A storm passed." + (" Rare walrus." if i in (10, 11) else ""),
+            published=(start + timedelta(days=i)).isoformat(),
+        )
+        for i in range(12)
+    ]
+    index = indexed(tmp_path, articles, {})
+
+    def ids(rowids: list[int]) -> list[str]:
+        rows = index.rows(rowids)
+        return [rows[rowid].id for rowid in rowids]
+
+    newest = [f"a{i:02d}" for i in range(11, 3, -1)]
+
+    quick, in_order = index.search_first(parse_query("storm"), 8)
+    assert ids(quick) == newest and not in_order, "12 of 12 match: not ranked while typing"
+    ranked = index.search(parse_query("storm"))
+    assert ids(ranked)[0] == "a10", "the whole result is ranked: the title counts most"
+    rare, in_order = index.search_first(parse_query("walrus"), 8)
+    assert in_order and ids(rare) == ["a10", "a11"], "two matches: ranked at once"
     index.close()

@@ -53,6 +53,9 @@ def plan(root: Node) -> Plan:
             rest = And(tuple(others)) if len(others) > 1 else others[0]
             where, params = condition(rest, ON_FTS)
             return _plan_over_words(joined, where, params)
+    named = _plan_over_names(root)
+    if named is not None:
+        return named
     where, params = condition(root)
     sql = f"SELECT rowid FROM meta WHERE {where} ORDER BY rowid DESC"
     return Plan(sql, params, None, where, params)
@@ -67,6 +70,32 @@ def _plan_over_words(match: str, where: str, params: tuple[object, ...]) -> Plan
     where = f"{LIVE} AND ({where})"
     sql = f"SELECT rowid FROM fts WHERE fts MATCH ? AND {where} ORDER BY rowid DESC"
     return Plan(sql, (match, *params), match, where, params)
+
+
+def _plan_over_names(root: Node) -> Plan | None:
+    """An entity search (alone, or with conditions other than words) driven by the
+    ``names`` table, newest first: FTS5 then stops at the first rows a list asks for, where
+    ``rowid IN (...)`` would first gather every article that mentions the name."""
+    children = root.children if isinstance(root, And) else (root,)
+    wanted = [child for child in children if isinstance(child, Mention)]
+    if not wanted:
+        return None
+    unwanted = [c.child for c in children if isinstance(c, Not) and isinstance(c.child, Mention)]
+    others = tuple(child for child in children if not _mention_term(child))
+    rest = others[0] if len(others) == 1 else And(others)
+    where, params = condition(rest, ON_FTS) if others else ("1", ())
+    match = "(" + " AND ".join(_names_expression(m) for m in wanted) + ")"
+    match += "".join(f" NOT {_names_expression(m)}" for m in unwanted)
+    sql = f"SELECT rowid FROM names WHERE names MATCH ? AND ({where}) ORDER BY rowid DESC"
+    return Plan(sql, (match, *params), None, where, params)
+
+
+def _mention_term(node: Node) -> bool:
+    return isinstance(node.child if isinstance(node, Not) else node, Mention)
+
+
+def _names_expression(mention: Mention) -> str:
+    return names_match(mention.kind, mention.name, mention.prefix)
 
 
 def _word_only(node: Node) -> bool:

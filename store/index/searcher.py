@@ -6,7 +6,9 @@ catching up writes through another (SQLite's WAL mode lets both run at once).
 
 from __future__ import annotations
 
+import bisect
 import functools
+import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +31,12 @@ RANK_WINDOW = 5_000
 """Relevance ranks the newest this many matches (then the rest by date): ranking every
 match of a word found in nearly every article would cost more than a keystroke allows, and
 news readers want recent articles first among equals."""
+RANK_WHILE_TYPING = 50_000
+"""While typing, free text is ranked only when about this many articles match it or fewer:
+FTS5's ranking first counts every match of each of its words in the whole index, which for a
+word found in most articles of a 1,000,000-article store takes a quarter of a second or more.
+A keystroke then shows the newest matches first; the result as a whole, once typing pauses,
+is ranked."""
 BM25_WEIGHTS = (5.0, 2.0, 2.0, 1.0, 3.0)
 """title, source, author, body, tags: a word in the title counts most."""
 
@@ -225,13 +233,19 @@ class SearchIndex:
         With ``limit``, only the newest ``limit`` matches are looked at: for ``limit`` >=
         ``RANK_WINDOW`` their order is the order of the first ``limit`` rows of the whole
         result, so a list can show them while the rest is still to be counted."""
-        return self._search(query, limit)
+        return self._search(query, limit, quick=False)[0]
 
-    def _search(self, query: Query, limit: int | None) -> list[int]:
+    @_guarded("search failed")
+    def search_first(self, query: Query, limit: int) -> tuple[list[int], bool]:
+        """The newest ``limit`` matches of ``query`` for a keystroke, and whether they are in
+        the order of the whole result: free text that matches more than about
+        ``RANK_WHILE_TYPING`` articles comes newest first instead of ranked."""
+        return self._search(query, limit, quick=True)
+
+    def _search(self, query: Query, limit: int | None, quick: bool) -> tuple[list[int], bool]:
         if isinstance(query.root, Everything):
-            return (
-                self._by_source(self.everything()) if query.order == "source" else self.everything()
-            )
+            everything = self.everything()
+            return (self._by_source(everything) if query.order == "source" else everything), True
         order = query.order
         compiled = plan(query.root)
         if limit is not None and order != "source":
@@ -240,10 +254,22 @@ class SearchIndex:
             hits = self._ids(compiled.sql, compiled.params)
         ranked = order == "relevance" and has_free_text(query.root)
         if ranked and compiled.match is not None and len(hits) > 1:
-            return self._ranked(compiled.match, compiled.where, compiled.where_params, hits)
+            if quick and self._matches_about(hits) > RANK_WHILE_TYPING:
+                return hits, False
+            return self._ranked(compiled.match, compiled.where, compiled.where_params, hits), True
         if order == "source" and hits:
-            return self._by_source(hits)
-        return hits
+            return self._by_source(hits), True
+        return hits, True
+
+    def _matches_about(self, hits: list[int]) -> float:
+        """How many articles a query matches, judged by how few of the newest articles its
+        newest ``RANK_WINDOW`` matches (``hits``, newest first) are spread over."""
+        if len(hits) < RANK_WINDOW:
+            return len(hits)
+        everything = self.everything()
+        oldest = hits[RANK_WINDOW - 1]
+        spread = bisect.bisect_right(everything, -oldest, key=operator.neg)
+        return RANK_WINDOW * len(everything) / max(spread, 1)
 
     def _ranked(
         self, match: str, where: str, params: tuple[object, ...], hits: list[int]
