@@ -22,14 +22,10 @@ MAX_WHOLE_FILE_BYTES = 64 * 1024 * 1024
 Progress = Callable[[int, int], None]
 
 
-def read_paths(paths: Iterable[Path], progress: Progress | None = None) -> ReadResult:
-    """Everything readable under ``paths``; unreadable inputs become rejects, never errors."""
-    files, result = _expand(paths)
-    for done, path in enumerate(files, 1):
-        result.extend(read_file(path))
-        if progress is not None:
-            progress(done, len(files))
-    return result
+def read_paths(paths: Iterable[Path]) -> ReadResult:
+    """Everything readable under ``paths``, at once; unreadable inputs become rejects, never
+    errors."""
+    return _merged(read_batches(paths, None))
 
 
 def _expand(paths: Iterable[Path]) -> tuple[list[Path], ReadResult]:
@@ -55,22 +51,23 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 
 def read_batches(
-    paths: Iterable[Path], size: int = BATCH, progress: Progress | None = None
+    paths: Iterable[Path], size: int | None = BATCH, progress: Progress | None = None
 ) -> Iterator[ReadResult]:
-    """``read_paths`` as it reads: results of at most ``size`` articles each (a file's
-    articles may span several), JSON Lines streamed, so inputs of any size take bounded
-    memory. ``progress`` hears of the input's bytes read and in all."""
+    """What ``read_paths`` reads, as it reads: results of at most ``size`` articles each (a
+    file's articles may span several; ``None``: a file's at once), JSON Lines streamed, so
+    inputs of any size take bounded memory. ``progress`` hears of the input's bytes read
+    and in all."""
     files, result = _expand(paths)
     if result.rejects:
         yield result
-    total = sum(_size(path) for path in files)
-    before = 0
-    for path in files:
+    sizes = [_size(path) for path in files]
+    total, before = sum(sizes), 0
+    for path, file_size in zip(files, sizes, strict=True):
         for batch, at in _file_batches(path, size):
             if progress is not None:
                 progress(before + at, total)
             yield batch
-        before += _size(path)
+        before += file_size
 
 
 def _size(path: Path) -> int:
@@ -81,8 +78,12 @@ def _size(path: Path) -> int:
 
 
 def read_file(path: Path) -> ReadResult:
+    return _merged(batch for batch, _ in _file_batches(path, None))
+
+
+def _merged(batches: Iterable[ReadResult]) -> ReadResult:
     result = ReadResult()
-    for batch, _ in _file_batches(path, None):
+    for batch in batches:
         result.extend(batch)
         result.feed_title = result.feed_title or batch.feed_title
     return result
