@@ -46,6 +46,7 @@ from common import newsdesk_command
 from corpus import sample_words, write_jsonl
 from startup import time_to_text
 
+from store.errors import StoreError
 from store.index import SearchIndex
 from store.index.rows import ResultRows
 from store.index.schema import index_path_for, remove_index_files
@@ -532,7 +533,7 @@ def capped_search(session: Session, text: str, typing: bool, cap_s: float) -> Re
         rows = session.search(parse_query(text, typing=typing), RANK_WINDOW if typing else None)
         rows[0:SCREENFUL]
         return rows
-    except sqlite3.OperationalError as exc:
+    except (sqlite3.OperationalError, StoreError) as exc:  # the index says StoreError
         if "interrupted" not in str(exc):
             raise
         return None
