@@ -11,6 +11,7 @@ from tui_support import (
     header_text,
     row_text,
     screen_lines,
+    wait_until,
 )
 
 from store.article import Article
@@ -63,16 +64,19 @@ async def test_resizing_switches_the_layout(make_app):
     async with app.run_test(size=WIDE) as pilot:
         assert shows(article_view(app))
         await pilot.resize_terminal(*NARROW)
+        await wait_until(pilot, lambda: not shows(article_view(app)))  # a loaded machine
         assert not shows(article_view(app))
         assert shows(article_list(app))
         await pilot.press("enter")
         assert not shows(article_list(app))
         await pilot.resize_terminal(*WIDE)
+        await wait_until(pilot, lambda: shows(article_list(app)))
         assert shows(article_list(app))
         assert shows(article_view(app))
         assert app.focused is article_view(app)
         await pilot.press("escape")
         await pilot.resize_terminal(*NARROW)
+        await wait_until(pilot, lambda: not shows(article_view(app)))
         assert shows(article_list(app))
         assert not shows(article_view(app))
 
