@@ -85,6 +85,9 @@ def contents(store: Path) -> dict[str, Any]:
         ids = dict(conn.execute("SELECT rowid, id FROM meta"))
         conn.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, fts, 'instance')")
         conn.execute("CREATE VIRTUAL TABLE temp.name_terms USING fts5vocab(main, names, 'row')")
+        filed = {token for (token,) in conn.execute("SELECT token FROM name_tokens")}
+        terms = {term for (term,) in conn.execute("SELECT term FROM temp.name_terms")}
+        assert terms <= filed, "every name filed is there to expand a prefix to"
         return {
             "meta": sorted(
                 conn.execute(

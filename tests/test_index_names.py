@@ -9,11 +9,12 @@ import sqlite3
 from pathlib import Path
 from string import ascii_lowercase, digits
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store.article import Article, Entity
-from store.index import SearchIndex
+from store.index import SearchIndex, searcher
 from store.index.names import KIND_MARKS, names_match, names_text, token
 from store.index.schema import connect
 from store.library import create_store
@@ -110,4 +111,54 @@ def test_names_learnt_after_indexing_are_searched_and_forgotten_with_the_article
     assert index.search(parse_query("entity:katz")) == index.search(lisbon) == []
     assert index.conn.execute("SELECT count(*) FROM names").fetchone() == (0,)
     integrity(index)
+    index.close()
+
+
+def test_a_prefix_expands_to_the_names_it_begins_or_stays_a_prefix() -> None:
+    gaza, gaziantep = token("place", "gaza"), token("place", "gaziantep")
+    assert names_match("place", "gaz", True, lambda start: [gaza, gaziantep]) == (
+        f'("{gaza}" OR "{gaziantep}")'
+    )
+    assert names_match("place", "gaz", True, lambda start: None) == f'"{token("place", "gaz")}"*'
+    assert names_match("place", "gaz", True, lambda start: []) == f'"{token("place", "gaz")}"'
+    assert names_match("place", "gaza", False, lambda start: [gaziantep]) == f'"{gaza}"'
+
+
+def test_expanded_prefixes_find_what_prefix_queries_find(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``name_tokens`` keeps every name ever filed: one whose article is gone expands the
+    prefix but finds nothing; past ``EXPAND_AT_MOST`` names the prefix query answers."""
+    places = ["Gaza", "Gaziantep", "Gazipur", "Ghent", "Gaza City"]
+    articles = [
+        Article(
+            id=f"a{i}",
+            title=place,
+            body=f"News from {place}.",
+            published=f"2025-03-0{i + 1}T08:00:00+00:00",
+            entities=(Entity(10, 10 + len(place), "place", place),),
+        )
+        for i, place in enumerate(places)
+    ]
+    store = tmp_path / "articles.json"
+    create_store(store, articles)
+    index = SearchIndex.open(store)
+    index.catch_up(store)
+    tables = read_tables(store)
+    del tables["articles"][next(k for k, d in tables["articles"].items() if d["id"] == "a2")]
+    AtomicJSONStorage(store).write(tables)
+    index.catch_up(store)
+    assert index.conn.execute("SELECT count(*) FROM name_tokens").fetchone() == (5,)
+    typed = ["place:gaz", "place:gaza", "place:g", "place:gazi", "-place:gaz", "place:x"]
+    expanded = {text: index.search(parse_query(text, typing=True)) for text in typed}
+    monkeypatch.setattr(searcher, "EXPAND_AT_MOST", 1)
+    assert {text: index.search(parse_query(text, typing=True)) for text in typed} == expanded
+
+    def titles(text: str) -> list[str]:
+        rows = index.rows(expanded[text])
+        return [rows[rowid].title for rowid in expanded[text]]
+
+    assert titles("place:gaz") == ["Gaza City", "Gaziantep", "Gaza"]
+    assert titles("place:gazi") == ["Gaziantep"]
+    assert titles("-place:gaz") == ["Ghent"]
     index.close()

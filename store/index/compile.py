@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from store.index.names import names_match
+from store.index.names import Expand, names_match
 from store.index.schema import FIRST_DATED, moment_key
 from store.query.nodes import (
     And,
@@ -26,7 +26,7 @@ from store.query.nodes import (
     Text,
 )
 
-_LAST_CHAR = "\U0010ffff"
+LAST_CHAR = "\U0010ffff"
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,8 @@ class Plan:
     where_params: tuple[object, ...]
 
 
-def plan(root: Node) -> Plan:
+def plan(root: Node, expand: Expand | None = None) -> Plan:
+    """``expand``: what a prefix of an entity name expands to (``store.index.names``)."""
     match = fts_expression(root)
     if match is not None:
         return _plan_over_words(match, "1", ())
@@ -51,12 +52,12 @@ def plan(root: Node) -> Plan:
         joined = fts_expression(And(tuple(words))) if words else None
         if joined is not None:
             rest = And(tuple(others)) if len(others) > 1 else others[0]
-            where, params = condition(rest, ON_FTS)
+            where, params = condition(rest, ON_FTS, expand)
             return _plan_over_words(joined, where, params)
-    named = _plan_over_names(root)
+    named = _plan_over_names(root, expand)
     if named is not None:
         return named
-    where, params = condition(root)
+    where, params = condition(root, ON_META, expand)
     sql = f"SELECT rowid FROM meta WHERE {where} ORDER BY rowid DESC"
     return Plan(sql, params, None, where, params)
 
@@ -72,7 +73,7 @@ def _plan_over_words(match: str, where: str, params: tuple[object, ...]) -> Plan
     return Plan(sql, (match, *params), match, where, params)
 
 
-def _plan_over_names(root: Node) -> Plan | None:
+def _plan_over_names(root: Node, expand: Expand | None) -> Plan | None:
     """An entity search (alone, or with conditions other than words) driven by the
     ``names`` table, newest first: FTS5 then stops at the first rows a list asks for, where
     ``rowid IN (...)`` would first gather every article that mentions the name."""
@@ -83,9 +84,9 @@ def _plan_over_names(root: Node) -> Plan | None:
     unwanted = [c.child for c in children if isinstance(c, Not) and isinstance(c.child, Mention)]
     others = tuple(child for child in children if not _mention_term(child))
     rest = others[0] if len(others) == 1 else And(others)
-    where, params = condition(rest, ON_FTS) if others else ("1", ())
-    match = "(" + " AND ".join(_names_expression(m) for m in wanted) + ")"
-    match += "".join(f" NOT {_names_expression(m)}" for m in unwanted)
+    where, params = condition(rest, ON_FTS, expand) if others else ("1", ())
+    match = "(" + " AND ".join(_names_expression(m, expand) for m in wanted) + ")"
+    match += "".join(f" NOT {_names_expression(m, expand)}" for m in unwanted)
     sql = f"SELECT rowid FROM names WHERE names MATCH ? AND ({where}) ORDER BY rowid DESC"
     return Plan(sql, (match, *params), None, where, params)
 
@@ -94,8 +95,8 @@ def _mention_term(node: Node) -> bool:
     return isinstance(node.child if isinstance(node, Not) else node, Mention)
 
 
-def _names_expression(mention: Mention) -> str:
-    return names_match(mention.kind, mention.name, mention.prefix)
+def _names_expression(mention: Mention, expand: Expand | None) -> str:
+    return names_match(mention.kind, mention.name, mention.prefix, expand)
 
 
 def _word_only(node: Node) -> bool:
@@ -139,23 +140,25 @@ ON_FTS = "+rowid"
 (seconds, for an entity mentioned in a third of the articles, instead of milliseconds)."""
 
 
-def condition(node: Node, rowid: str = ON_META) -> tuple[str, tuple[object, ...]]:
+def condition(
+    node: Node, rowid: str = ON_META, expand: Expand | None = None
+) -> tuple[str, tuple[object, ...]]:
     """``node`` as a SQL condition on the row id (named ``rowid``)."""
     if isinstance(node, Everything):
         return "1", ()
     if isinstance(node, Text | Or | And) and (match := fts_expression(node)) is not None:
         return f"{rowid} IN (SELECT rowid FROM fts WHERE fts MATCH ?)", (match,)
     if isinstance(node, Not):
-        inner, params = condition(node.child, rowid)
+        inner, params = condition(node.child, rowid, expand)
         return f"NOT ({inner})", params
     if isinstance(node, And | Or):
-        parts = [condition(child, rowid) for child in node.children]
+        parts = [condition(child, rowid, expand) for child in node.children]
         glue = " AND " if isinstance(node, And) else " OR "
         return glue.join(f"({sql})" for sql, _ in parts), tuple(p for _, ps in parts for p in ps)
-    return _leaf(node, rowid)
+    return _leaf(node, rowid, expand)
 
 
-def _leaf(node: Node, rowid: str) -> tuple[str, tuple[object, ...]]:
+def _leaf(node: Node, rowid: str, expand: Expand | None) -> tuple[str, tuple[object, ...]]:
     if isinstance(node, Tag):
         # The article's own tags, or the reader's (kept in step by the session).
         own, own_params = _exact(
@@ -165,7 +168,7 @@ def _leaf(node: Node, rowid: str) -> tuple[str, tuple[object, ...]]:
         mine, my_params = _exact(rowid, select, "tag", node.value, node.prefix, ())
         return f"({own} OR {mine})", own_params + my_params
     if isinstance(node, Mention):
-        match = names_match(node.kind, node.name, node.prefix)
+        match = names_match(node.kind, node.name, node.prefix, expand)
         return f"{rowid} IN (SELECT rowid FROM names WHERE names MATCH ?)", (match,)
     if isinstance(node, Flag):
         column = "starred" if node.name == "starred" else "read"
@@ -182,7 +185,7 @@ def _exact(
     if prefix:
         return (
             f"{rowid} IN ({select} {column} >= ? AND {column} < ?)",
-            (*params, value, value + _LAST_CHAR),
+            (*params, value, value + LAST_CHAR),
         )
     return f"{rowid} IN ({select} {column} = ?)", (*params, value)
 

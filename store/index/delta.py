@@ -23,6 +23,8 @@ from store.index.schema import connect, index_path_for, remove_index_files, time
 
 PLACEHOLDER = b""
 """The fingerprint of a row whose document is still to come: it matches no document."""
+TOKENS_AT_ONCE = 50_000
+"""Entity-name tokens gathered before they are filed (a few MB)."""
 
 
 class ImportDelta:
@@ -38,6 +40,8 @@ class ImportDelta:
         skipped and the index is left to catch up."""
         self._taken: dict[int, int] = {}
         self._pending: dict[str, int] = {}
+        self._tokens: set[str] = set()
+        """Entity-name tokens of completed articles still to be filed (``sync.file_tokens``)."""
 
     def forget(self, old: Mapping[int, Mapping[str, Any]]) -> None:
         """Forget the indexed versions of articles about to be stored again (changed ones):
@@ -73,7 +77,9 @@ class ImportDelta:
             return
         with self._guard():
             rowid = self._pending.pop(article_id)
-            sync.add_names(self.conn, rowid, names)
+            sync.add_names(self.conn, rowid, names, self._tokens)
+            if len(self._tokens) >= TOKENS_AT_ONCE:
+                sync.file_tokens(self.conn, self._tokens)
             self.conn.execute("UPDATE meta SET fingerprint = ? WHERE rowid = ?", (print_, rowid))
 
     def placed(
@@ -96,6 +102,7 @@ class ImportDelta:
             unplaced = self.conn.execute("SELECT 1 FROM meta WHERE part = ?", (sync.UNPLACED,))
             if unplaced.fetchone() is not None:
                 raise RuntimeError("documents added that the store did not place")
+            sync.file_tokens(self.conn, self._tokens)
             sync.record_in_step(self.conn, self.store)
             self.conn.commit()
         return not self.failed

@@ -13,7 +13,7 @@ query ``"pali"*``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from store.article import Entity
 from store.entity_index import mention_names
@@ -56,17 +56,33 @@ _TOKENS: dict[tuple[str, str], str] = {}
 _KEEP_TOKENS = 1 << 16
 
 
-def names_match(kind: str | None, name: str, prefix: bool) -> str:
+Expand = Callable[[str], Sequence[str] | None]
+"""The tokens filed under that begin with a prefix of a token, ``None`` when there are too
+many to list (``SearchIndex`` looks them up in ``name_tokens``)."""
+
+
+def names_match(kind: str | None, name: str, prefix: bool, expand: Expand | None = None) -> str:
     """An FTS5 expression for articles filed under ``name`` (folded) of ``kind`` (any kind
     when ``None``), or under a name it begins when ``prefix``. An apostrophe matches both
-    its forms: texts often write it curly (U+2019), readers type it straight."""
+    its forms: texts often write it curly (U+2019), readers type it straight.
+
+    With ``expand``, a prefix becomes the tokens it begins: FTS5 then reads only the newest
+    entries of each, where a prefix query first merges every entry of every such token
+    (half a second for ``place:gaz`` at 1,000,000 articles, a millisecond so)."""
     kinds = KIND_MARKS.values() if kind is None else (KIND_MARKS[kind],)
-    star = "*" if prefix else ""
     spellings = dict.fromkeys((name, name.replace("'", _CURLY), name.replace(_CURLY, "'")))
-    terms = [
-        f'"{mark}{spelling.translate(_ESCAPES)}"{star}' for mark in kinds for spelling in spellings
-    ]
+    starts = [mark + spelling.translate(_ESCAPES) for mark in kinds for spelling in spellings]
+    terms = list(dict.fromkeys(t for start in starts for t in _terms(start, prefix, expand)))
     return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+
+
+def _terms(start: str, prefix: bool, expand: Expand | None) -> list[str]:
+    if not prefix:
+        return [f'"{start}"']
+    tokens = None if expand is None else expand(start)
+    if tokens is None:
+        return [f'"{start}"*']
+    return [f'"{token}"' for token in tokens] or [f'"{start}"']
 
 
 _CURLY = "\u2019"

@@ -10,7 +10,8 @@ in the store (part, key, offset, length: the reading pane reads it from there, s
 holds no copy of it); ``pending`` the documents whose words are still to be indexed (only
 until they are); ``fts`` the words (FTS5, contentless, case and accent folded); ``tags``
 the exact-match filter of tags, ``names`` the entity names (one word each, see
-``store.index.names``); ``parts`` each store file's signature as last caught up;
+``store.index.names``), ``name_tokens`` every token ever filed there (what a prefix of a
+name expands to); ``parts`` each store file's signature as last caught up;
 ``lingering`` rows whose words stayed in ``fts`` because the document they were indexed
 from was gone when they were removed (left out of every search); ``rejects`` the store's
 documents left out (invalid, or a later copy of an id), per part.
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from store.paths import index_path_for as index_path_for
 
-VERSION = 6
+VERSION = 7
 TIE_BITS = 12
 UNDATED = -(2**62)
 """Key of articles without a date: after every dated one in date order."""
@@ -64,6 +65,7 @@ CREATE TABLE IF NOT EXISTS tags(
     tag TEXT NOT NULL, rowid INTEGER NOT NULL, PRIMARY KEY(tag, rowid)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS names USING fts5(
     forms, tokenize='ascii', detail='none');
+CREATE TABLE IF NOT EXISTS name_tokens(token TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rejects(
     part INTEGER NOT NULL, item TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL);

@@ -257,11 +257,13 @@ def add(conn: sqlite3.Connection, articles: Iterable[tuple[Article, bytes, Place
     """Add list rows, tags and entity names; words come later (``index_words``), read from
     the store, or from ``pending`` for a document whose offset is not known (given then)."""
     taken: dict[int, int] = {}
+    tokens: set[str] = set()
     for article, print_, place, doc in articles:
         rowid = add_row(conn, article, print_, taken, place)
         if doc is not None:
             conn.execute("INSERT INTO pending VALUES (?, ?)", (rowid, orjson.dumps(doc)))
-        add_names(conn, rowid, entity_names(article.entities or ()))
+        add_names(conn, rowid, entity_names(article.entities or ()), tokens)
+    file_tokens(conn, tokens)
 
 
 def add_row(
@@ -316,10 +318,25 @@ def relocate(
     )
 
 
-def add_names(conn: sqlite3.Connection, rowid: int, names: str) -> None:
-    """File the article at ``rowid`` under ``names`` (``store.index.names.entity_names``)."""
+def add_names(
+    conn: sqlite3.Connection, rowid: int, names: str, tokens: set[str] | None = None
+) -> None:
+    """File the article at ``rowid`` under ``names`` (``store.index.names.entity_names``).
+    Its tokens go into ``name_tokens`` now, or into ``tokens`` for ``file_tokens`` to
+    write with those of other articles (a batch names the same people again and again)."""
     if names:
         conn.execute("INSERT INTO names(rowid, forms) VALUES (?, ?)", (rowid, names))
+        if tokens is None:
+            file_tokens(conn, set(names.split()))
+        else:
+            tokens.update(names.split())
+
+
+def file_tokens(conn: sqlite3.Connection, tokens: set[str]) -> None:
+    """Keep ``tokens`` in ``name_tokens`` (in order: the table's pages fill in turn), and
+    empty the set."""
+    conn.executemany("INSERT OR IGNORE INTO name_tokens VALUES (?)", ((t,) for t in sorted(tokens)))
+    tokens.clear()
 
 
 def learn_names(conn: sqlite3.Connection, rowid: int, article: Article) -> None:
