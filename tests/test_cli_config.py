@@ -176,15 +176,17 @@ def test_a_broken_config_never_stops_a_command(config_file: Path, tmp_store: Pat
     assert capsys.readouterr().out.strip()
 
 
-def _readme_configuration() -> str:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    return readme[readme.index("## Configuration") : readme.index("## Safety")]
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-def test_the_readme_example_config_is_used_in_full(config_file: Path, capsys) -> None:
+def _docs_page(name: str) -> str:
+    return (DOCS / name).read_text(encoding="utf-8")
+
+
+def test_the_documented_example_config_is_used_in_full(config_file: Path, capsys) -> None:
     import re
 
-    example = re.search(r"```toml\n(.*?)```", _readme_configuration(), re.S)
+    example = re.search(r"```toml\n(.*?)```", _docs_page("configuration.md"), re.S)
     assert example is not None
     config_file.parent.mkdir()
     config_file.write_text(example[1], encoding="utf-8")
@@ -192,7 +194,7 @@ def test_the_readme_example_config_is_used_in_full(config_file: Path, capsys) ->
     assert capsys.readouterr().err == ""
 
 
-def test_the_binding_ids_the_readme_names_exist() -> None:
+def test_the_binding_ids_the_docs_name_exist() -> None:
     import re
 
     from tui.bindings import app_bindings
@@ -200,7 +202,7 @@ def test_the_binding_ids_the_readme_names_exist() -> None:
     named = set(
         re.findall(
             r"`((?:app|main|list|view|search|facets|help|saved?)\.[a-z_0-9]+)`",
-            _readme_configuration(),
+            _docs_page("configuration.md") + _docs_page("keys.md"),
         )
     )
     assert named and named <= set(app_bindings())

@@ -1,5 +1,5 @@
 """``newsdesk serve --ssh``: the news for a whole team over SSH, each reader with their own
-reading state (see README, "Serving over SSH")."""
+reading state (see docs/serving-over-ssh.md)."""
 
 from __future__ import annotations
 
