@@ -100,10 +100,10 @@ def split_documents(documents: list[list[Sentence]], split: str) -> list[list[Se
 
 def load_backend(name: str) -> Callable[[str], list[Entity]]:
     try:
-        from store.entity_backends import get_backend
+        from store.entities import get_backend
     except ImportError:
         if name != "builtin":
-            raise SystemExit(f"backend {name!r} needs store.entity_backends") from None
+            raise SystemExit(f"backend {name!r} needs store.entities.backends") from None
         from store.entities import extract_entities
 
         return extract_entities

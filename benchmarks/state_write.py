@@ -25,7 +25,7 @@ from pathlib import Path
 from common import print_result
 
 from store import storage
-from store.state import STATE_TABLE, ReadingState
+from store.reading import STATE_TABLE, ReadingState
 from store.storage import AtomicJSONStorage
 
 

@@ -16,3 +16,7 @@ class IndexBusy(StoreError):
 class IndexDamaged(StoreError):
     """The search index file was found damaged and has been started afresh: it holds
     nothing until it is caught up with the store."""
+
+
+class BackendUnavailable(StoreError):
+    """An entity backend that is unknown or cannot run here, explained in one line."""

@@ -212,8 +212,8 @@ def export_documents(
 def check_not_store_file(target: Path, store_path: Path) -> None:
     """Refuse to export over the store, its reading state or its index (``StoreError``)."""
     from store.index.schema import index_path_for
-    from store.journal import journal_path
     from store.paths import state_path_for
+    from store.reading.journal import journal_path
 
     state = state_path_for(store_path)
     own = {store_path, state, journal_path(state), index_path_for(store_path)}

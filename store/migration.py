@@ -23,9 +23,9 @@ from store.backends.file import FileBackend
 from store.backends.folder import FolderBackend
 from store.errors import StoreError
 from store.index.schema import remove_index_files
-from store.journal import journal_path
 from store.paths import index_path_for, old_default_store_path, reader_state_path, state_path_for
-from store.state import fold_journal
+from store.reading import fold_journal
+from store.reading.journal import journal_path
 from store.storage import dump_tables, holding, lock_for
 
 MARKER = "migrated-from"

@@ -26,9 +26,8 @@ from store.migration import migrate_default_store
 from store.paths import bundled_seeds_dir, chosen_store_path, default_store_path, state_path_for
 from store.query import Query, QueryError, parse_query
 from store.query.nodes import And, Everything, Flag, Node
-from store.saved import SavedSearches
-from store.state import ReadingState
-from store.undo import Edit, TagChange, UndoHistory, UndoStep, tag_key
+from store.reading import ReadingState, SavedSearches
+from store.reading.undo import Edit, TagChange, UndoHistory, UndoStep, tag_key
 
 CATCH_UP_AT_ONCE_BYTES = 16 * 1024 * 1024
 """When catching up would read up to this much of the store (about 3,000 articles), it is

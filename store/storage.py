@@ -6,7 +6,7 @@ and swaps it in with ``os.replace``; readers therefore always see a complete old
 Writers hold an inter-process lock (``<file>.lock``) so that two processes never interleave.
 
 A file changed many times by one process (the reading state) is changed through
-``store.snapshot.updating`` instead, which does not re-read it before each change.
+``store.reading.snapshot.updating`` instead, which does not re-read it before each change.
 """
 
 from __future__ import annotations

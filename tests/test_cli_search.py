@@ -16,8 +16,8 @@ from store.index.schema import index_path_for
 from store.library import create_store
 from store.paths import state_path_for
 from store.query import Query, parse_query
+from store.reading import ReadingState
 from store.session import open_store_session
-from store.state import ReadingState
 
 NEWSDESK = Path(sys.executable).parent / "newsdesk"
 

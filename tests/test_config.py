@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from store.article import ENTITY_KINDS
-from store.config import (
+from store.config import render_config
+from store.config.settings import (
     CONFIG_ENV,
     Config,
     ConfigError,
@@ -19,7 +20,6 @@ from store.config import (
     read_config,
     with_more,
 )
-from store.config_toml import render_config
 
 EVERY_SETTING = """\
 theme = "nord"
@@ -237,7 +237,7 @@ def test_a_setting_added_without_a_reader_of_its_own_is_read_by_its_defaults_kin
 ) -> None:
     import dataclasses
 
-    import store.config
+    import store.config.settings
 
     wider = dataclasses.make_dataclass(
         "Wider",
@@ -245,8 +245,10 @@ def test_a_setting_added_without_a_reader_of_its_own_is_read_by_its_defaults_kin
         bases=(Config,),
         frozen=True,
     )
-    monkeypatch.setattr(store.config, "Config", wider)
-    monkeypatch.setattr(store.config, "SETTINGS", tuple(f.name for f in dataclasses.fields(wider)))
+    monkeypatch.setattr(store.config.settings, "Config", wider)
+    monkeypatch.setattr(
+        store.config.settings, "SETTINGS", tuple(f.name for f in dataclasses.fields(wider))
+    )
     config, problems = check_config("page_size = 20\ntags = ['a']\n")
     assert (config.page_size, config.tags, problems) == (20, ("a",), [])
     [problem] = problems_of("page_size = 'x'\n")

@@ -29,16 +29,16 @@ from store.ingest.importer import import_into
 from store.ingest.result import ReadResult
 from store.library import create_store, open_store, seed_articles
 from store.paths import state_path_for
-from store.segments import read_manifest
-from store.session import open_store_session
-from store.snapshot import updating
-from store.state import (
+from store.reading import (
     STATE_TABLE,
     ReadingState,
     fold_journal,
     upsert_documents,
     write_table,
 )
+from store.reading.snapshot import updating
+from store.segments import read_manifest
+from store.session import open_store_session
 from store.storage import (
     AtomicJSONStorage,
     holding,
@@ -58,7 +58,7 @@ from pathlib import Path
 from store.article import Article
 from store.ingest.importer import import_into
 from store.ingest.result import ReadResult
-from store.state import ReadingState
+from store.reading import ReadingState
 
 store, state_path, run = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 print("ready", flush=True)
@@ -264,7 +264,7 @@ _RACER = r"""
 import json, sys, time
 from pathlib import Path
 from tinydb import Query, TinyDB
-from store.state import ReadingState, write_table, STATE_TABLE
+from store.reading import ReadingState, write_table, STATE_TABLE
 
 path, name, seconds = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
 print("ready", flush=True)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from store.article import ENTITY_KINDS, Entity, article_from_document
 from store.entities import extract_entities
-from store.entity_rules import FIGURE
+from store.entities.rules import FIGURE
 from store.seed import parse_seed
 
 SEED_EXPECTED = [

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from store import entity_backends, spacy_backend
 from store.article import ENTITY_KINDS, Article, Entity
-from store.entities import extract_entities
-from store.entity_backends import BACKENDS, BackendUnavailable, get_backend
+from store.entities import BACKENDS, BackendUnavailable, extract_entities, get_backend
+from store.entities import backends as entity_backends
+from store.entities import spacy_model as spacy_backend
+from store.entities.spacy_model import KINDS, SpacyExtractor, load_pipeline
 from store.errors import StoreError
-from store.spacy_backend import KINDS, SpacyExtractor, load_pipeline
 
 try:
     import spacy

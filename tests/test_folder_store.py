@@ -180,7 +180,7 @@ def test_a_folder_holding_other_things_is_not_made_a_store(tmp_path: Path) -> No
 
 
 def test_a_refused_first_import_leaves_no_folder(tmp_path: Path) -> None:
-    from store.entity_backends import BackendUnavailable
+    from store.entities import BackendUnavailable
 
     store = tmp_path / "articles"
     plain = [Article(id="x", title="T", body="Body.")]  # entities to extract
@@ -373,7 +373,7 @@ from store.article import Article
 from store.ingest.importer import import_into
 from store.ingest.result import ReadResult
 from store.paths import state_path_for
-from store.state import ReadingState
+from store.reading import ReadingState
 
 store, name = Path(sys.argv[1]), sys.argv[2]
 state = ReadingState(state_path_for(store))
@@ -392,7 +392,7 @@ def test_two_processes_appending_and_marking_at_once_lose_nothing(
     import sys
 
     from store.paths import state_path_for
-    from store.state import ReadingState
+    from store.reading import ReadingState
 
     store = tmp_path / "articles"
     import_into(store, ReadResult(articles=articles(5)))

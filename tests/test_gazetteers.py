@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from store import gazetteers
+from store.entities import gazetteers
 
 
 @pytest.fixture

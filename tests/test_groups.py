@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from store.arrangement import Arrangement
 from store.article import Article
 from store.config import Config
 from store.index import SearchIndex
@@ -30,6 +29,7 @@ from store.index.schema import TIE_BITS, UNDATED, time_key
 from store.library import create_store
 from store.query import parse_query
 from store.query.nodes import And, Flag, Query
+from store.reading import Arrangement
 
 
 @pytest.fixture

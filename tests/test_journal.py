@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from store import journal
-from store.journal import journal_path
-from store.state import STATE_TABLE, ReadingState, fold_journal
+from store.reading import STATE_TABLE, ReadingState, fold_journal, journal
+from store.reading.journal import journal_path
 from store.storage import read_tables
 
 

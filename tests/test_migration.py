@@ -20,8 +20,8 @@ from store.ingest.result import ReadResult, Subscription
 from store.ingest.subscriptions import list_feeds
 from store.library import open_store
 from store.paths import reader_state_path, state_path_for
+from store.reading import ReadingState
 from store.session import resolve_store
-from store.state import ReadingState
 
 
 def articles(count: int) -> list[Article]:

@@ -7,8 +7,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from store.saved import MAX_NAME, SavedSearches
-from store.state import ReadingState
+from store.reading import ReadingState
+from store.reading.saved import MAX_NAME, SavedSearches
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store.article import Article, Entity
-from store.entity_index import mention_names
+from store.entities import mention_names
 from store.fold import fold, folded_name
 from store.index import SearchIndex
 from store.index.names import KIND_MARKS

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from store.entities import with_entities
-from store.journal import journal_path
 from store.library import create_store, seed_articles
 from store.paths import bundled_seeds_dir, reader_state_path, safe_reader_name
+from store.reading.journal import journal_path
 from tui.cli import build_parser, main
 from tui.commands.serve import build_options
 from tui.serve.defaults import DEFAULT_KEEPALIVE_S

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from store import storage
-from store.journal import journal_path
 from store.paths import state_path_for
-from store.state import STATE_TABLE, ReadingState, fold_journal
+from store.reading import STATE_TABLE, ReadingState, fold_journal
+from store.reading.journal import journal_path
 from store.storage import read_tables
 
 
@@ -148,7 +148,7 @@ def test_write_failure_turns_state_read_only_and_keeps_memory(
 _TOGGLER = r"""
 import sys
 from pathlib import Path
-from store.state import ReadingState
+from store.reading import ReadingState
 path, prefix, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 state = ReadingState(path)
 print("ready", flush=True)

@@ -7,16 +7,24 @@ from pathlib import Path
 
 import pytest
 
-from store import state as state_module
 from store.article import Article
 from store.config import Config
-from store.journal import Position
 from store.library import create_store
 from store.query import parse_query
+from store.reading import (
+    STATE_TABLE,
+    Edit,
+    ReadingState,
+    UndoHistory,
+    UndoStep,
+    clean_tag,
+    fold_journal,
+    parse_tag_change,
+)
+from store.reading import state as state_module
+from store.reading.journal import Position
 from store.session import Session, open_store_session
-from store.state import STATE_TABLE, ReadingState, fold_journal
 from store.storage import read_tables
-from store.undo import Edit, UndoHistory, UndoStep, clean_tag, parse_tag_change
 
 
 def _article(i: int, tags: tuple[str, ...] = ()) -> Article:

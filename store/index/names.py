@@ -2,7 +2,7 @@
 the articles' words: gathered in memory and written out sorted, instead of millions of
 separate rows.
 
-Each (kind, folded name) an article is filed under (``store.entity_index.mention_names``,
+Each (kind, folded name) an article is filed under (``store.entities.facets.mention_names``,
 folded) becomes one token of the ``names`` table: a letter for the kind, then the name with every
 ASCII character other than a lower-case letter or a digit moved to the Private Use Area.
 The ``ascii`` tokenizer splits only at ASCII punctuation and spaces, so a whole name stays
@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from store.article import Entity
-from store.entity_index import mention_names
+from store.entities import mention_names
 from store.fold import folded_name
 
 KIND_MARKS = {"person": "p", "org": "o", "place": "l", "misc": "m"}
-"""The kinds entity searches cover (``store.entity_index.NAMED_KINDS``) and their letters."""
+"""The kinds entity searches cover (``store.entities.facets.NAMED_KINDS``) and their letters."""
 _PRIVATE = 0xE000
 _KEPT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _ESCAPES = str.maketrans(

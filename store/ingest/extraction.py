@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import Any
 
 from store.article import Article, Entity, stored_entities
-from store.entity_backends import DEFAULT_BACKEND, get_backend
+from store.entities import DEFAULT_BACKEND, get_backend
 from store.index.names import entity_names
 from store.index.sync import encoded, fingerprint_of
 
@@ -52,7 +52,7 @@ class Extraction:
     """Stored documents for batches of (document, article) pairs: with the article's
     entities if it has them, else with extracted ones, in chunks of ``CHUNK`` pairs.
 
-    ``backend`` names the extractor (see ``store.entity_backends``); one that cannot run
+    ``backend`` names the extractor (see ``store.entities.backends``); one that cannot run
     raises ``BackendUnavailable`` when a batch that needs it is submitted. Worker processes
     start with the first batch that has ``PARALLEL_FROM`` articles to extract and serve
     every later one. Use it as a context manager: leaving stops the workers.

@@ -29,7 +29,7 @@ from store.backends import (
     unplaced,
 )
 from store.backends.folder import LOCK_NAME
-from store.entity_backends import DEFAULT_BACKEND
+from store.entities import DEFAULT_BACKEND
 from store.errors import IndexDamaged, StoreError
 from store.index import SearchIndex, refresh_index
 from store.index.delta import ImportDelta, by_time, import_delta
@@ -88,7 +88,7 @@ def import_batches(
 
     ``feed_updates`` maps a subscribed feed's URL to fields to set on it (validators, last
     status, a new URL after a permanent redirect), written with the articles.
-    ``entities`` names the entity backend (``store.entity_backends.BACKENDS``) used for
+    ``entities`` names the entity backend (``store.entities.backends.BACKENDS``) used for
     articles that arrive without entities; one that cannot run raises ``BackendUnavailable``
     and leaves the store as it was. A new store is not made when nothing usable arrived.
     """

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from test_tmux import HOSTILE_START, TITLE_PREFIX, Reader, Terminal, _newsdesk, _tmux, reader
 
-from store.journal import journal_path
+from store.reading.journal import journal_path
 
 pytestmark = pytest.mark.e2e
 __all__ = ["reader"]  # the fixture, shared with the tmux tests

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from store.journal import journal_path
+from store.reading.journal import journal_path
 
 pytestmark = pytest.mark.e2e
 

@@ -26,7 +26,7 @@ from tui_support import (
 from store import session as session_module
 from store.article import Article
 from store.paths import state_path_for
-from store.saved import SavedSearches
+from store.reading import SavedSearches
 from store.session import open_store_session
 from tui.app import NewsdeskApp
 from tui.screens.saved import SavedSearchesScreen, SaveSearchScreen

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from tui_support import drawn_row, shown_ids, wait_until
 
-from store import journal, storage
+from store import storage
 from store.ingest.result import Subscription
 from store.ingest.subscriptions import add_feeds
-from store.journal import journal_path
-from store.state import ReadingState
+from store.reading import ReadingState, journal
+from store.reading.journal import journal_path
 
 WIDE = (160, 48)
 UNREAD = "●"

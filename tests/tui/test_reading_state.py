@@ -20,8 +20,7 @@ from tui_support import (
 )
 
 from store.config import Config
-from store.state import ReadingState
-from store.undo import parse_tag_change
+from store.reading import ReadingState, parse_tag_change
 from tui.screens.saved import SavedSearchesScreen
 from tui.screens.tags import TagsScreen
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tui_support import FIVE_ARTICLES, article_list, drawn_row, screen_text
 
-from store.state import ReadingState
+from store.reading import ReadingState
 
 WIDE = (160, 48)
 UNREAD = "●"

@@ -10,8 +10,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from store.config import CONFIG_ENV, Config, ConfigReport, config_path, read_config
-from store.config_toml import render_config
+from store.config import CONFIG_ENV, Config, ConfigReport, config_path, read_config, render_config
 from store.sanitize import clean_line
 from tui.commands.output import EXIT_OK, EXIT_PARTIAL, fail, say
 

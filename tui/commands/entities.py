@@ -15,14 +15,14 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from store.entity_backends import BACKENDS, DEFAULT_BACKEND
+from store.entities import BACKENDS, DEFAULT_BACKEND
 from store.errors import StoreError
 from store.sanitize import clean_line
 from tui.commands.output import EXIT_OK, EXIT_PARTIAL, fail
 
 if TYPE_CHECKING:
     from store.article import Entity
-    from store.entity_backends import Extractor
+    from store.entities import Extractor
     from tui.commands.output import SubParsers
 
 _EPILOG = """\
@@ -79,7 +79,7 @@ def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
 
 def run_entities(args: argparse.Namespace) -> int:
     # Imported here so that opening the app does not load an extractor.
-    from store.entity_backends import get_backend
+    from store.entities import get_backend
 
     try:
         extract = get_backend(args.backend)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.entity_backends import BACKENDS, DEFAULT_BACKEND
+from store.entities import BACKENDS, DEFAULT_BACKEND
 from store.errors import StoreError
 from store.session import resolve_store
 from tui.commands.output import (
@@ -49,7 +49,7 @@ def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     # Imported here so that opening the app does not load the readers' libraries.
-    from store.entity_backends import get_backend
+    from store.entities import get_backend
     from store.ingest.importer import import_batches
     from store.ingest.reader import read_batches
 

@@ -1,6 +1,6 @@
 """The keys that arrange the list: ``O`` order, ``z`` grouping, ``U`` unread only.
 
-A base of the main screen: the rules live in ``store.arrangement``; here the keys change
+A base of the main screen: the rules live in ``store.reading.arrangement``; here the keys change
 the arrangement, say what it is now, and have the screen run its query again (the cursor
 stays on its article, see ``ArticleList.show``).
 """
@@ -12,8 +12,8 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from store.arrangement import Arrangement
 from store.query.nodes import Query, has_free_text
+from store.reading import Arrangement
 
 ORDER_NOTES = {
     "date": "Sorted by date, newest first",

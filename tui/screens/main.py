@@ -17,8 +17,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input
 
-from store.arrangement import Arrangement
-from store.entity_index import Facet
+from store.entities import Facet
 from store.errors import IndexBusy, StoreError
 from store.index import CatchUp, SearchIndex
 from store.index.groups import Grouper
@@ -28,8 +27,8 @@ from store.index.sync import BATCH as BATCH_SHOWN
 from store.query import QueryError, parse_query
 from store.query.highlight import Span, hit_spans
 from store.query.nodes import Text, excerpt, positive_texts
+from store.reading import Arrangement, SavedSearch
 from store.sanitize import clean_line
-from store.saved import SavedSearch
 from store.session import Session
 from tui.screens.arranging import ArrangingScreen
 from tui.screens.link_actions import LINK_BINDINGS, LinkActions
@@ -444,7 +443,7 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
 
     @work(thread=True, exclusive=True, group="facets")
     def _count_facets(self, rowids: list[int]) -> None:
-        from store.entity_index import entity_facets
+        from store.entities import entity_facets
 
         index = SearchIndex.open(self.session.store_path)
         try:

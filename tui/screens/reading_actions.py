@@ -12,9 +12,9 @@ from textual.screen import Screen
 
 from store.index.rows import ResultRows
 from store.query.nodes import Query
+from store.reading import TagChange
 from store.sanitize import clean_line
 from store.session import Session
-from store.undo import TagChange
 from tui.screens.tags import TagsScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView

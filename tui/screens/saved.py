@@ -14,8 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from store.reading.saved import MAX_NAME, SavedSearch
 from store.sanitize import clean_line
-from store.saved import MAX_NAME, SavedSearch
 from store.session import Session
 
 QUICK_KEYS = 9

@@ -32,8 +32,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from store.article import ENTITY_KINDS, Article, Entity
-from store.entities import extract_entities, outside_urls
-from store.entity_index import canonical_names
+from store.entities import canonical_names, extract_entities, outside_urls
 from store.fold import fold
 from store.links import UrlSpan, find_urls, hyperlink_target
 from store.query.highlight import Span, hit_spans, without_overlaps

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from store.entity_index import Facet
+from store.entities import Facet
 from store.sanitize import clean_line
 
 HEADINGS = {"person": "People", "org": "Organisations", "place": "Places", "misc": "Other"}

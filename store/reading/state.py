@@ -1,7 +1,7 @@
 """Reading state (read, starred, tags, last opened) in a small TinyDB file of its own.
 
 State changes on every keystroke, so it never lives in the article file. A change is
-appended to the state file's journal (``store.journal``) rather than rewriting the file, so
+appended to the state file's journal (``store.reading.journal``) rather than rewriting the file, so
 marking an article read costs the same with 10 or 100,000 articles in it. Each change is made
 under the file's lock on what the file and journal hold then (reading only what other
 processes appended since), so two processes on one store never lose each other's updates.
@@ -15,25 +15,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
-from tinydb.storages import Storage
-from tinydb.table import Table
-
 from store.errors import StoreError
-from store.journal import (
+from store.reading.journal import (
     Position,
     append,
-    empty,
     inode_of,
     journal_path,
     needs_folding,
     read_from,
 )
-from store.snapshot import updating
-from store.storage import Tables, describe, holding, lock_for, read_tables
-from store.undo import Edit, tag_key, tags_in
+from store.reading.state_file import STATE_TABLE, fold_journal, make_folder
+from store.reading.undo import Edit, tag_key, tags_in
+from store.storage import describe, holding, lock_for, read_tables
 
-STATE_TABLE = "state"
 _LOAD_TRIES = 5
 Signature = tuple[int, int, int, int]
 
@@ -202,7 +196,7 @@ class ReadingState:
             return
         changed = False
         try:
-            _make_folder(self.path)
+            make_folder(self.path)
             with holding(lock_for(self.path)):
                 self._refresh()
                 docs, changed = change(), True
@@ -235,80 +229,3 @@ def _signature(path: Path) -> Signature | None:
     except OSError as exc:
         raise StoreError(f"{path}: cannot read ({describe(exc)})") from None
     return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
-
-
-def fold_journal(path: Path) -> None:
-    """Fold the journal of the state file at ``path`` into the file, and empty it: the file
-    alone then holds the whole reading state (as TinyDB or another program reads it)."""
-    journal = journal_path(path)
-    with holding(lock_for(path)):
-        read = read_from(journal, Position())
-        if read is None or not journal.exists():
-            return
-        if read[0]:
-            upsert_documents(path, STATE_TABLE, read[0])
-        empty(journal)
-
-
-def write_table(path: Path, name: str, change: Callable[[Table], object]) -> None:
-    """Apply ``change`` to table ``name`` of the state file at ``path``, under its lock, on
-    what the file holds now (another process may have written it since it was read), its
-    journal folded in first."""
-    _make_folder(path)
-    with holding(lock_for(path)):
-        fold_journal(path)
-        with updating(path) as snapshot:
-            snapshot.tables.setdefault(name, {})
-            # A fresh Table per write: TinyDB caches the next document id per Table, which
-            # would collide with ids another process has since used.
-            change(Table(_InMemory(snapshot.tables), name, cache_size=0))
-            snapshot.changed_all()  # the change may have moved any document
-
-
-def upsert_documents(
-    path: Path, name: str, docs: Iterable[Mapping[str, Any]], key: str = "id"
-) -> None:
-    """Merge each of ``docs`` into the document of table ``name`` with the same ``key``
-    field (a new document if none has it), in one write, as TinyDB's ``upsert`` would.
-
-    What ``write_table`` does with a query, without scanning the table for each document:
-    marking an article read costs the same with 100 or 100,000 articles in the file.
-    """
-    # A copy through JSON: the kept tables share no list with the caller, and a value that
-    # cannot be stored fails here, before anything is changed.
-    copies: list[dict[str, Any]] = orjson.loads(orjson.dumps(list(docs)))
-    _make_folder(path)
-    with updating(path) as snapshot:
-        table = snapshot.tables.setdefault(name, {})
-        index = snapshot.index(name, key)
-        for doc in copies:
-            doc_id = index.ids.get(doc[key])
-            if doc_id is None or not isinstance(table.get(doc_id), dict):
-                doc_id, index.next_id = str(index.next_id), index.next_id + 1
-                index.ids[doc[key]] = doc_id
-                table[doc_id] = {}
-            table[doc_id].update(doc)
-            snapshot.changed(name, doc_id)
-
-
-def _make_folder(path: Path) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"{path.parent}: cannot create the folder: {describe(exc)}") from None
-
-
-class _InMemory(Storage):
-    """A TinyDB storage over tables already in memory: the Table changes them there, and
-    ``updating`` writes them to the file once, however many reads and writes TinyDB does."""
-
-    def __init__(self, tables: Tables) -> None:
-        self.tables = tables
-
-    def read(self) -> Tables:
-        return self.tables
-
-    def write(self, data: Tables) -> None:
-        if data is not self.tables:
-            self.tables.clear()
-            self.tables.update(data)

@@ -1,7 +1,7 @@
 """A fast built-in entity extractor: people, organisations, places, misc, dates, figures.
 
 No model is downloaded: the rules use capitalisation, gazetteers from data packages
-(``store.gazetteers``), closed word lists (``store.entity_words``) and context.
+(``store.entities.gazetteers``), closed word lists (``store.entities.words``) and context.
 
 1. Photo credits ("AP Photo/Nasser Nasser"), dates and figures by pattern.
 2. Runs of capitalised words ("of", "&" and name particles may join them), cut at function
@@ -20,9 +20,9 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from store import gazetteers
 from store.article import Article, Entity
-from store.entity_rules import (
+from store.entities import gazetteers
+from store.entities.rules import (
     CAPITAL,
     CAPITALISED,
     CREDIT,
@@ -42,7 +42,7 @@ from store.entity_rules import (
     own_kind,
     word_before,
 )
-from store.entity_words import (
+from store.entities.words import (
     DEMONYM_PHRASES,
     DEMONYMS,
     FUNCTION_CAPITALS,

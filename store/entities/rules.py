@@ -1,4 +1,4 @@
-"""The patterns and the word-level rules behind ``store.entities``.
+"""The patterns and the word-level rules behind ``store.entities.extract``.
 
 Dates, figures and photo credits are found by regular expressions; a run of capitalised
 words is given a kind from its own words (gazetteers, demonyms, organisation and event
@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from store import gazetteers
-from store.entity_words import (
+from store.entities import gazetteers
+from store.entities.words import (
     DEMONYM_PHRASES,
     DEMONYMS,
     KNOWN_ORGS,

@@ -25,8 +25,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from store import entity_words
-from store.entity_words import EXTRA_PLACES, NOT_GIVEN_NAMES, NOT_PLACES
+from store.entities import words as entity_words
+from store.entities.words import EXTRA_PLACES, NOT_GIVEN_NAMES, NOT_PLACES
 from store.paths import cache_dir
 
 log = logging.getLogger(__name__)

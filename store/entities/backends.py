@@ -1,6 +1,6 @@
 """Entity extractors chosen by name: the built-in rules, or a spaCy pipeline.
 
-Both return the same thing as ``store.entities.extract_entities``: non-overlapping
+Both return the same thing as ``store.entities.extract.extract_entities``: non-overlapping
 ``Entity`` spans over the given text, sorted by position. Backends are named (not passed as
 callables) wherever work crosses a process boundary; each process builds its own extractor
 on first use and keeps it, so a spaCy pipeline is loaded once per process.
@@ -12,25 +12,17 @@ import functools
 from collections.abc import Callable
 
 from store.article import Entity
-from store.errors import StoreError
+from store.errors import BackendUnavailable
 
 BACKENDS = ("builtin", "spacy")
 DEFAULT_BACKEND = "builtin"
 Extractor = Callable[[str], list[Entity]]
-SPACY_HINT = (
-    "the spacy backend needs spaCy and an English pipeline: "
-    "pip install 'newsdesk[spacy]' && python -m spacy download en_core_web_sm"
-)
-
-
-class BackendUnavailable(StoreError):
-    """An entity backend that is unknown or cannot run here, explained in one line."""
 
 
 def get_backend(name: str) -> Extractor:
     """The extractor called ``name``; raises ``BackendUnavailable`` when it cannot run."""
     if name == "builtin":
-        from store.entities import extract_entities
+        from store.entities.extract import extract_entities
 
         return extract_entities
     if name == "spacy":
@@ -43,7 +35,7 @@ def get_backend(name: str) -> Extractor:
 @functools.cache
 def _spacy_extractor() -> Extractor:
     """The spaCy extractor, its pipeline loaded on the first call only (failures are not kept)."""
-    from store.spacy_backend import SpacyExtractor, load_pipeline
+    from store.entities.spacy_model import SpacyExtractor, load_pipeline
 
     return SpacyExtractor(load_pipeline())
 

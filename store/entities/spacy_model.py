@@ -13,11 +13,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from store.article import Entity
-from store.entity_backends import SPACY_HINT, BackendUnavailable
+from store.errors import BackendUnavailable
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
+SPACY_HINT = (
+    "the spacy backend needs spaCy and an English pipeline: "
+    "pip install 'newsdesk[spacy]' && python -m spacy download en_core_web_sm"
+)
 # Tried in this order: md is a good balance of speed and accuracy, trf is the slowest.
 PIPELINES = ("en_core_web_md", "en_core_web_sm", "en_core_web_lg", "en_core_web_trf")
 # Components NER does not need; skipping them roughly halves the time per text.

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from store.article import Article, Entity
-from store.entities import with_entities
+from store.entities.extract import with_entities
 
 FACET_KINDS = ("person", "org", "place", "misc")
 NAMED_KINDS = frozenset(FACET_KINDS)

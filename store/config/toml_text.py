@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from store.article import ENTITY_KINDS
-from store.config import GROUPS, SETTINGS, SORTS, Config
+from store.config.settings import GROUPS, SETTINGS, SORTS, Config
 
 NOTES = {
     "theme": "Textual theme (newsdesk config themes lists them)",
