@@ -12,7 +12,7 @@ from store.article import Article, InvalidDocument, article_from_document
 from store.backends import Change, encoded, is_folder_store, open_backend, unplaced
 from store.backends.file import ARTICLES, META
 from store.backends.file import check_schema as check_schema
-from store.ingest.result import Reject
+from store.rejects import Reject
 from store.seed import read_seed_file
 from store.storage import holding
 

@@ -409,7 +409,7 @@ def test_an_import_that_fails_in_a_later_batch_leaves_store_and_index_as_they_we
 
 
 def test_an_import_of_nothing_usable_makes_no_store(tmp_path: Path, store: Path) -> None:
-    from store.ingest.result import Reject
+    from store.rejects import Reject
 
     summary = importer.import_batches(store, [ReadResult(rejects=[Reject("x", "", "bad")])])
 

@@ -24,8 +24,8 @@ from store.fold import fold
 from store.index import sync
 from store.index.compile import LAST_CHAR, plan
 from store.index.schema import connect, damaged, identity, index_path_for, remove_index_files
-from store.ingest.result import Reject
 from store.query.nodes import Everything, Query, has_free_text
+from store.rejects import Reject
 
 RANK_WINDOW = 5_000
 """Relevance ranks the newest this many matches (then the rest by date): ranking every

@@ -27,7 +27,7 @@ from store.backends.base import fingerprint_of as fingerprint_of
 from store.fold import fold
 from store.index.names import entity_names
 from store.index.schema import TIE_BITS, UNDATED, UNDATED_SPAN, time_key
-from store.ingest.result import Reject
+from store.rejects import Reject
 
 Progress = Callable[[int, int], None]
 """Called with (done, total): words indexed of articles to index, or (rows stored, 0) while

@@ -12,7 +12,8 @@ import feedparser
 from store.article import Article, InvalidDocument
 from store.ingest.dates import TWELVE_HOUR as _TWELVE_HOUR
 from store.ingest.mapping import Context, build_article, feed_entry_id
-from store.ingest.result import ReadResult, Reject
+from store.ingest.result import ReadResult
+from store.rejects import Reject
 
 # Entry keys feedparser fills that our fields already carry.
 _MAPPED_KEYS = frozenset(

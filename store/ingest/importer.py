@@ -34,7 +34,8 @@ from store.errors import IndexDamaged, StoreError
 from store.index import SearchIndex, refresh_index
 from store.index.delta import ImportDelta, by_time, import_delta
 from store.ingest.extraction import Batch, Extraction
-from store.ingest.result import BATCH, ReadResult, Reject, Subscription
+from store.ingest.result import BATCH, ReadResult, Subscription
+from store.rejects import Reject
 from store.segments import is_segmented
 from store.storage import holding
 

@@ -9,7 +9,8 @@ import orjson
 
 from store.article import Article, InvalidDocument
 from store.ingest.mapping import Context, article_from_record, build_article, feed_entry_id
-from store.ingest.result import ReadResult, Reject
+from store.ingest.result import ReadResult
+from store.rejects import Reject
 
 JSON_FEED_PREFIX = "https://jsonfeed.org/version/"
 

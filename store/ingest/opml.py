@@ -8,7 +8,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from store.ingest.mapping import Context
-from store.ingest.result import ReadResult, Reject, Subscription
+from store.ingest.result import ReadResult, Subscription
+from store.rejects import Reject
 
 FEED_SCHEMES = ("http://", "https://")
 

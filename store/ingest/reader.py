@@ -13,8 +13,9 @@ from store.ingest.feeds import read_feed
 from store.ingest.jsonfmt import bounded_lines, json_lines_batches, read_json, read_json_lines
 from store.ingest.mapping import Context
 from store.ingest.opml import read_opml
-from store.ingest.result import BATCH, ReadResult, Reject
+from store.ingest.result import BATCH, ReadResult
 from store.ingest.text import read_text
+from store.rejects import Reject
 from store.seed import SeedFormatError, parse_seed
 from store.storage import open_regular
 

@@ -1,4 +1,5 @@
-"""What every reader returns: articles, subscriptions, and rejects with reasons."""
+"""What every reader returns: articles, subscriptions, and rejects with reasons
+(``store.rejects``)."""
 
 from __future__ import annotations
 
@@ -6,28 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from store.article import Article
+from store.rejects import Reject
 
 BATCH = 10_000
 """Articles an import takes at a time: its memory is that of a few batches, whatever the
 size of the input."""
-
-
-@dataclass(frozen=True)
-class Reject:
-    """An input, or one item of it, that could not become an article, and why."""
-
-    source: str
-    item: str
-    reason: str
-    kind: str = "invalid"
-    """``invalid``, or ``duplicate id`` for a store's later copy of an article id."""
-
-    def to_dict(self) -> dict[str, str]:
-        return {"source": self.source, "item": self.item, "reason": self.reason}
-
-    def __str__(self) -> str:
-        where = f"{self.source}: {self.item}" if self.item else self.source
-        return f"{where}: {self.reason}"
 
 
 @dataclass(frozen=True)
