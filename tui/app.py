@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar
 
+from textual.actions import parse
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from store.session import Session
 from tui.bindings import app_bindings
+from tui.keys import help_rows, keys_of
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen, skipped_note
 from tui.settings import AppSettings, apply_settings, remap_rows
-from tui.widgets.article_view import ArticleView
 
 
 class NewsdeskApp(App[None]):
@@ -23,8 +26,8 @@ class NewsdeskApp(App[None]):
     TITLE = "newsdesk"
     CSS_PATH = "newsdesk.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", tooltip="quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", tooltip="this help: every key", id="app.help"),
     ]
     """Quit and help work everywhere except while typing in the search box."""
 
@@ -53,7 +56,8 @@ class NewsdeskApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(remap_rows(self.settings.keymap, app_bindings())))
+            bindings, keymap = app_bindings(), self.settings.keymap
+            self.push_screen(HelpScreen(remap_rows(keymap, bindings), help_rows(bindings, keymap)))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
@@ -61,45 +65,67 @@ class NewsdeskApp(App[None]):
             if not (self.session.read_only and command.title == "Screenshot"):
                 yield command
         if isinstance(screen, MainScreen):
-            for title, help_text, action in _main_commands(screen):
+            for title, help_text, action in _main_commands(screen, self.settings.keymap):
                 yield SystemCommand(title, help_text, action)
-        yield SystemCommand("Keys", "Show every key (?)", self.action_help)
+        keys = keys_of("app.help", app_bindings(), self.settings.keymap)
+        yield SystemCommand("Keys", f"Show every key ({keys})", self.action_help)
 
 
-def _main_commands(screen: MainScreen) -> list[tuple[str, str, Callable[[], object]]]:
-    """The main screen's actions for the command palette: (title, what it does, action)."""
-    view = screen.query_one(ArticleView)
-    return [
-        ("Search", "Filter articles as you type (/)", screen.action_search),
-        ("Toggle read", "Mark the current article read or unread (m)", screen.action_toggle_read),
-        ("Toggle star", "Star or unstar the current article (s)", screen.action_toggle_star),
-        ("Tags", "Edit the current article's tags (t)", screen.action_edit_tags),
-        ("Mark all read", "Mark every article of the result read (A)", screen.action_mark_all_read),
-        ("Tag all", "Tag every article of the result (T)", screen.action_tag_all),
-        ("Undo", "Undo the last mark, star or tag change (u)", screen.action_undo),
-        ("Next article", "Read the next article (])", lambda: screen.action_step(1)),
-        ("Previous article", "Read the previous article ([)", lambda: screen.action_step(-1)),
-        ("Clear search", "Show every article (esc)", screen.action_clear_search),
-        ("Save search", "Save the current search under a name (S)", screen.action_save_search),
-        ("Saved searches", "Open a saved search; unread counts (v)", screen.action_saved_searches),
-        ("Open link", "Open the article's link in the browser (o)", screen.action_open_link),
-        ("Copy link", "Copy the article's link to the clipboard (y)", screen.action_copy_link),
-        ("Links", "Every link in the article, numbered (L)", screen.action_link_list),
-        ("Export to Markdown", "The results, or the article being read (x)", screen.action_export),
-        ("Sort", "Order by date, source or relevance (O)", screen.action_cycle_order),
-        ("Group", "Group the list by day, by source, or not (z)", screen.action_cycle_group),
-        ("Unread only", "Hide read articles, or show them (U)", screen.action_toggle_unread_only),
-        ("Preview", "The article beside the list, on or off (p)", screen.action_toggle_preview),
-        (
-            "Entities",
-            "The results' entities by kind, to filter by (e)",
-            screen.action_toggle_facets,
-        ),
-        ("Fetch feeds", "Fetch every subscribed feed in the background (R)", screen.action_fetch),
-        (
-            "Highlight",
-            "Entities in the article highlighted or not (h)",
-            view.action_toggle_highlight,
-        ),
-        ("Mentioning", "Every article mentioning the selected entity (a)", view.action_mentioning),
-    ]
+def _action(node: DOMNode, action: str) -> Callable[[], object]:
+    """The method ``action`` (a binding's, as ``toggle_star`` or ``screen.step(1)``) calls
+    on ``node``, with its arguments."""
+    _namespace, name, arguments = parse(action)
+    return functools.partial(getattr(node, f"action_{name}"), *arguments)
+
+
+PALETTE: tuple[tuple[str, str], ...] = (
+    ("Search", "main.search"),
+    ("Toggle read", "main.toggle_read"),
+    ("Toggle star", "main.toggle_star"),
+    ("Tags", "main.tags"),
+    ("Mark all read", "main.mark_all_read"),
+    ("Tag all", "main.tag_all"),
+    ("Undo", "main.undo"),
+    ("Next article", "view.next"),
+    ("Previous article", "view.previous"),
+    ("Clear search", "search.clear"),
+    ("Save search", "main.save_search"),
+    ("Saved searches", "main.saved_searches"),
+    ("Open link", "main.open_link"),
+    ("Copy link", "main.copy_link"),
+    ("Links", "main.links"),
+    ("Export to Markdown", "main.export"),
+    ("Sort", "main.sort"),
+    ("Group", "main.group"),
+    ("Unread only", "main.unread_only"),
+    ("Preview", "main.preview"),
+    ("Entities", "main.facets"),
+    ("Fetch feeds", "main.fetch"),
+    ("Highlight", "view.highlight"),
+    ("Mentioning", "view.mentioning"),
+)
+"""The main screen's actions in the command palette: (title, binding id). What each does
+and its key come from the binding, remapped keys included."""
+
+
+def _main_commands(
+    screen: MainScreen, keymap: Mapping[str, str]
+) -> list[tuple[str, str, Callable[[], object]]]:
+    """(title, what it does and its key, action) of each of ``PALETTE``."""
+    bindings = app_bindings()
+    own = {cls.__name__ for cls in type(screen).__mro__}
+    commands: list[tuple[str, str, Callable[[], object]]] = []
+    for title, binding_id in PALETTE:
+        info = bindings[binding_id]
+        node = screen if info.owner in own else screen.query_one(info.owner)
+        help_text = (
+            f"{info.help[:1].upper()}{info.help[1:]} ({keys_of(binding_id, bindings, keymap)})"
+        )
+        commands.append(
+            (
+                title,
+                help_text,
+                _action(screen if info.action.startswith("screen.") else node, info.action),
+            )
+        )
+    return commands

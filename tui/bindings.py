@@ -45,12 +45,15 @@ _TEXTUAL_WIDGETS: dict[str, type[DOMNode]] = {"Input": Input, "OptionList": Opti
 
 @dataclass(frozen=True)
 class BindingInfo:
-    """One remappable binding: its id, default keys, what it does and where it lives."""
+    """One remappable binding: its id, default keys, its name (the palette's title), what
+    it does (its tooltip, as the help screen and the palette say it) and where it lives."""
 
     id: str
     keys: str
     description: str
     owner: str
+    help: str = ""
+    action: str = ""
 
 
 def app_bindings() -> dict[str, BindingInfo]:
@@ -82,7 +85,11 @@ def _declared(cls: type) -> list[BindingInfo]:
     for binding in declared:
         if isinstance(binding, Binding) and binding.id:
             description = binding.description or binding.action
-            infos.append(BindingInfo(binding.id, binding.key, description, cls.__name__))
+            help_text = binding.tooltip or description
+            info = BindingInfo(
+                binding.id, binding.key, description, cls.__name__, help_text, binding.action
+            )
+            infos.append(info)
     return infos
 
 

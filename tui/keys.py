@@ -1,98 +1,162 @@
-"""Every key of the app, grouped for the help screen and the README."""
+"""The help screen's layout: which bindings it shows, grouped, and the query language's
+syntax beside them. What a key is and what it does come from the bindings themselves (their
+keys, remapped by the config file, and their tooltips), so a binding is written down once.
+"""
 
 from __future__ import annotations
 
-KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from textual.keys import _character_to_key, key_to_character
+
+from tui.bindings import BindingInfo
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A help row that is not one of newsdesk's bindings: Textual's own keys (focus, the
+    command palette) and the query language."""
+
+    keys: str
+    meaning: str
+
+
+Row = str | tuple[str, ...] | Shown
+"""A binding id; ids whose keys share one row (``1 … 9``); or a row as it stands."""
+
+HELP_LAYOUT: tuple[tuple[str, tuple[Row, ...]], ...] = (
     (
-        "Moving",
+        "The list",
         (
-            ("j / ↓", "next article (or scroll down while reading)"),
-            ("k / ↑", "previous article (or scroll up while reading)"),
-            ("g / G", "first / last article (top / bottom while reading)"),
-            ("PgDn / PgUp", "page down / up"),
-            ("tab / shift+tab", "next / previous pane"),
+            "list.down",
+            "list.up",
+            "list.first",
+            "list.last",
+            "list.page_down",
+            "list.page_up",
+            "list.read",
+            "main.preview",
+            Shown("tab / shift+tab", "next / previous pane"),
         ),
     ),
     (
         "Reading",
         (
-            ("enter", "read the article under the cursor"),
-            ("p", "preview beside the list on / off (wide terminals)"),
-            ("] / [", "next / previous article while reading"),
-            ("esc", "back to the list; in the list, clear the search"),
+            "view.down",
+            "view.up",
+            "view.top",
+            "view.bottom",
+            "view.page_down",
+            "view.next",
+            "view.previous",
+            "main.back",
         ),
     ),
     (
         "Searching",
         (
-            ("/", "search: every word must match; the last one is a prefix"),
-            ('"a b"  -x  a OR b  ( )', "phrase, exclude, either, group"),
-            ("title: source: author: tag:", "…a word in one field; tag: your tags too"),
-            ("person: org: place: entity:", "…an entity the article mentions"),
-            ("is:unread|read|starred", "…reading state"),
-            ("after: before: on: date:", "…2025-02, 2025-02-23, today, 7d, 3m"),
-            ("sort:date|relevance|source", "…order (words: relevance, else newest first)"),
-            ("enter / ↓", "from the search box to the results"),
-            ("n / N", "next / previous hit of the search while reading"),
-            ("esc", "clear the search"),
+            "main.search",
+            Shown('"a b"  -x  a OR b  ( )', "phrase, exclude, either, group"),
+            Shown("title: source: author: tag:", "…a word in one field; tag: your tags too"),
+            Shown("person: org: place: entity:", "…an entity the article mentions"),
+            Shown("is:unread|read|starred", "…reading state"),
+            Shown("after: before: on: date:", "…2025-02, 2025-02-23, today, 7d, 3m"),
+            Shown("sort:date|relevance|source", "…order (words: relevance, else newest first)"),
+            "search.done",
+            "search.clear",
         ),
     ),
     (
         "Saved searches",
         (
-            ("S", "save the current search under a name"),
-            ("v", "saved searches, unread counts; enter opens, d deletes (asks)"),
-            ("1 … 9", "open saved search 1 to 9"),
+            "main.save_search",
+            "main.saved_searches",
+            tuple(f"main.open_saved_{n}" for n in range(1, 10)),
         ),
     ),
-    (
-        "Arranging",
-        (
-            ("O", "sort by date, source or relevance (a typed sort: wins)"),
-            ("z", "group by day, by source, or not"),
-            ("U", "unread articles only, or read ones too"),
-        ),
-    ),
+    ("Arranging", ("main.sort", "main.group", "main.unread_only")),
     (
         "Marking",
         (
-            ("m", "mark read / unread"),
-            ("s", "star / unstar"),
-            ("t", "tags of the article: a, b adds, -a removes; tab completes"),
-            ("A", "mark every article of the result read"),
-            ("T", "tag every article of the result"),
-            ("u", "undo the last m, s, t, A or T; again for the one before"),
+            "main.toggle_read",
+            "main.toggle_star",
+            "main.tags",
+            "main.mark_all_read",
+            "main.tag_all",
+            "main.undo",
         ),
     ),
     (
         "Entities",
         (
-            ("e", "entity facets of the results; enter filters by one"),
-            ("w / b", "select the next / previous entity while reading"),
-            ("n / N", "next / previous mention of the selected entity"),
-            ("a", "every article mentioning the selected entity"),
-            ("h", "highlight entities on / off"),
+            "main.facets",
+            "view.next_entity",
+            "view.prev_entity",
+            "view.next_mention",
+            "view.prev_mention",
+            "view.mentioning",
+            "view.highlight",
         ),
     ),
-    (
-        "Links and export",
-        (
-            ("o", "open the article's link in the browser (http/https only)"),
-            ("y", "copy the article's link (via the terminal, works over SSH)"),
-            ("L", "every link in the article, numbered, to open or copy"),
-            ("x", "export the results (or the article read) to Markdown"),
-        ),
-    ),
-    (
-        "Feeds",
-        (("R", "fetch every subscribed feed in the background"),),
-    ),
+    ("Links and export", ("main.open_link", "main.copy_link", "main.links", "main.export")),
+    ("Feeds", ("main.fetch",)),
     (
         "App",
-        (
-            ("?", "this help"),
-            ("ctrl+p", "command palette: every action by name"),
-            ("q", "quit"),
-        ),
+        ("app.help", Shown("ctrl+p", "command palette: every action by name"), "app.quit"),
     ),
 )
+
+_GLYPHS = {
+    "down": "↓",
+    "up": "↑",
+    "left": "←",
+    "right": "→",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "escape": "esc",
+    "space": "space",
+}
+
+
+def key_display(keys: str) -> str:
+    """Comma-separated Textual key names as a reader writes them: ``j / ↓``, ``?``, ``]``."""
+    return " / ".join(_one_key(key.strip()) for key in keys.split(",") if key.strip())
+
+
+_CHARACTERS = {_character_to_key(chr(code)): chr(code) for code in range(33, 127)}
+"""Textual's names of the printable ASCII characters: ``slash`` is ``/``."""
+
+
+def _one_key(key: str) -> str:
+    if key in _GLYPHS:
+        return _GLYPHS[key]
+    if key in _CHARACTERS:
+        return _CHARACTERS[key]
+    character = key_to_character(key) if len(key) > 1 and "+" not in key else None
+    return character if character is not None and character.isprintable() else key
+
+
+def keys_of(binding_id: str, bindings: Mapping[str, BindingInfo], keymap: Mapping[str, str]) -> str:
+    """The keys of a binding as the reader has them: remapped by the config file, else its
+    own."""
+    return key_display(keymap.get(binding_id) or bindings[binding_id].keys)
+
+
+def help_rows(
+    bindings: Mapping[str, BindingInfo], keymap: Mapping[str, str]
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``HELP_LAYOUT`` filled in: (group, [(keys, meaning), ...]) from the live bindings."""
+    return [(group, [_row(row, bindings, keymap) for row in rows]) for group, rows in HELP_LAYOUT]
+
+
+def _row(
+    row: Row, bindings: Mapping[str, BindingInfo], keymap: Mapping[str, str]
+) -> tuple[str, str]:
+    if isinstance(row, Shown):
+        return row.keys, row.meaning
+    if isinstance(row, tuple):
+        keys = [keys_of(binding_id, bindings, keymap) for binding_id in row]
+        shown = f"{keys[0]} … {keys[-1]}" if len(keys) > 2 else " / ".join(keys)
+        return shown, bindings[row[0]].help
+    return keys_of(row, bindings, keymap), bindings[row].help

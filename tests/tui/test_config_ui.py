@@ -20,7 +20,7 @@ from tui_support import (
 from store.article import Article, Entity
 from store.library import create_store
 from store.session import open_session
-from tui.app import NewsdeskApp
+from tui.app import NewsdeskApp, _main_commands
 from tui.bindings import SCREEN_WIDGETS, key_uses
 from tui.screens.export import ExportScreen
 from tui.screens.help import REMAPPED, HelpScreen
@@ -242,7 +242,7 @@ async def test_every_screen_has_the_focusable_widgets_the_key_checks_assume(
 
 async def test_help_shows_the_remapped_keys(configured_app: ConfiguredApp) -> None:
     app = configured_app('[keys]\nlist.down = "j,ctrl+n"\n')
-    async with app.run_test(size=(140, 90)) as pilot:
+    async with app.run_test(size=(140, 120)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.pause()
@@ -350,3 +350,19 @@ async def test_no_color_keeps_the_app_working(
         await pilot.press("enter")
         assert "Angela Merkel" in screen_text(app)
         assert messages(app) == []
+
+
+async def test_a_remapped_key_is_the_one_help_and_the_palette_name(
+    configured_app: ConfiguredApp,
+) -> None:
+    app = configured_app('[keys]\nmain.toggle_read = "M"\n')
+    async with app.run_test(size=(140, 90)) as pilot:
+        commands = {
+            title: text for title, text, _ in _main_commands(main_screen(app), app.settings.keymap)
+        }
+        assert commands["Toggle read"] == "Mark read / unread (M)"
+        assert commands["Toggle star"] == "Star / unstar (s)"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "M  " in shown and "m  " not in shown.split("Marking")[1].split("Entities")[0]

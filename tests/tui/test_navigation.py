@@ -19,7 +19,8 @@ from tui_support import (
 )
 
 from tui.app import _main_commands
-from tui.keys import KEY_HELP
+from tui.bindings import app_bindings
+from tui.keys import help_rows
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.widgets.article_view import ArticleView
@@ -158,12 +159,12 @@ async def test_tab_moves_focus_between_panes(make_app):
 
 async def test_help_lists_every_key_and_escape_closes_it(make_app):
     app = make_app()
-    async with app.run_test(size=(120, 80)) as pilot:  # tall enough for the whole table
+    async with app.run_test(size=(120, 110)) as pilot:  # tall enough for the whole table
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.pause()
         shown = screen_text(app)
-        for _group, keys in KEY_HELP:
+        for _group, keys in help_rows(app_bindings(), {}):
             for key, meaning in keys:
                 assert f"{key}  " in shown and meaning in shown, (key, meaning)
         await pilot.press("escape")
@@ -204,7 +205,7 @@ async def test_every_action_key_is_in_the_command_palette(make_app):
     shown = {"slash": "/", "right_square_bracket": "]", "left_square_bracket": "["}
     app = make_app()
     async with app.run_test(size=WIDE):
-        helps = " ".join(help_text for _, help_text, _ in _main_commands(main_screen(app)))
+        helps = " ".join(help_text for _, help_text, _ in _main_commands(main_screen(app), {}))
         for binding in [*MainScreen.BINDINGS, *ArticleView.BINDINGS]:
             assert isinstance(binding, Binding)
             key = binding.key

@@ -31,9 +31,30 @@ class ArrangingScreen(Screen[None]):
     """Keeps the reader's arrangement; the subclass shows results arranged by it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("O", "cycle_order", "Sort", show=False, id="main.sort"),
-        Binding("z", "cycle_group", "Group", show=False, id="main.group"),
-        Binding("U", "toggle_unread_only", "Unread only", show=False, id="main.unread_only"),
+        Binding(
+            "O",
+            "cycle_order",
+            "Sort",
+            show=False,
+            tooltip="sort by date, source or relevance (a typed sort: wins)",
+            id="main.sort",
+        ),
+        Binding(
+            "z",
+            "cycle_group",
+            "Group",
+            show=False,
+            tooltip="group by day, by source, or not",
+            id="main.group",
+        ),
+        Binding(
+            "U",
+            "toggle_unread_only",
+            "Unread only",
+            show=False,
+            tooltip="unread articles only, or read ones too",
+            id="main.unread_only",
+        ),
     ]
     """Order, grouping and read articles shown, wherever the focus is but the search box."""
 

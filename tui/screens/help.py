@@ -13,8 +13,6 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.keys import KEY_HELP
-
 REMAPPED = "Your keys (config file)"
 COMPACT_WIDTH = 60
 """Under this many columns the box takes the whole screen."""
@@ -33,22 +31,32 @@ class HelpScreen(ModalScreen[None]):
     ]
     """Close with escape, q or ?; scroll with j/k."""
 
-    def __init__(self, remapped: Sequence[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self,
+        remapped: Sequence[tuple[str, str]] = (),
+        groups: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (),
+    ) -> None:
         super().__init__()
         self.remapped = remapped
         """(keys, meaning) of the bindings the config file remaps, shown first."""
+        self.groups = groups
+        """(group, [(keys, meaning), ...]): every key (``tui.keys.help_rows``)."""
 
     def compose(self) -> ComposeResult:
         compact = self.app.size.width < COMPACT_WIDTH
         with VerticalScroll(id="help-box", classes="-compact" if compact else ""):
-            yield Static(_key_table(self.remapped, compact), id="help-keys")
+            yield Static(_key_table(self.remapped, self.groups, compact), id="help-keys")
 
     def action_scroll(self, direction: str) -> None:
         box = self.query_one("#help-box", VerticalScroll)
         box.scroll_relative(y=1 if direction == "down" else -1, animate=False)
 
 
-def _key_table(remapped: Sequence[tuple[str, str]], compact: bool = False) -> Table:
+def _key_table(
+    remapped: Sequence[tuple[str, str]],
+    groups: Sequence[tuple[str, Sequence[tuple[str, str]]]],
+    compact: bool = False,
+) -> Table:
     """Keys and meanings; ``compact`` (a narrow terminal) wraps long keys, so the meanings
     keep room instead of being squeezed out."""
     table = Table.grid(padding=(0, 2 - compact))
@@ -58,8 +66,8 @@ def _key_table(remapped: Sequence[tuple[str, str]], compact: bool = False) -> Ta
     else:
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-    groups = ((REMAPPED, tuple(remapped)),) if remapped else ()
-    for group, keys in (*groups, *KEY_HELP):
+    mine = ((REMAPPED, tuple(remapped)),) if remapped else ()
+    for group, keys in (*mine, *groups):
         table.add_row(Text(group, style="underline"), "")
         for key, meaning in keys:
             table.add_row(key, meaning)

@@ -33,10 +33,38 @@ if TYPE_CHECKING:
     from store.session import Session
 
 LINK_BINDINGS: list[BindingType] = [
-    Binding("o", "open_link", "Open link", show=False, id="main.open_link"),
-    Binding("y", "copy_link", "Copy link", show=False, id="main.copy_link"),
-    Binding("L", "link_list", "Links", show=False, id="main.links"),
-    Binding("x", "export", "Export", show=False, id="main.export"),
+    Binding(
+        "o",
+        "open_link",
+        "Open link",
+        show=False,
+        tooltip="open the article's link in the browser (http/https only)",
+        id="main.open_link",
+    ),
+    Binding(
+        "y",
+        "copy_link",
+        "Copy link",
+        show=False,
+        tooltip="copy the article's link (via the terminal, works over SSH)",
+        id="main.copy_link",
+    ),
+    Binding(
+        "L",
+        "link_list",
+        "Links",
+        show=False,
+        tooltip="every link in the article, numbered, to open or copy",
+        id="main.links",
+    ),
+    Binding(
+        "x",
+        "export",
+        "Export",
+        show=False,
+        tooltip="export the results (or the article read) to Markdown",
+        id="main.export",
+    ),
 ]
 
 

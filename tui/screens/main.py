@@ -61,17 +61,71 @@ class MainScreen(ReadingStateActions, LinkActions, ArrangingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: the app resolves it before forwarding the keys queued behind it, so a
         # burst like "/jen" (fast typing, SSH) lands in the search box, not in the list.
-        Binding("slash", "search", "Search", priority=True, id="main.search"),
-        Binding("escape", "back", "Back", show=False, id="main.back"),
-        Binding("p", "toggle_preview", "Preview", show=False, id="main.preview"),
-        Binding("m", "toggle_read", "Mark", id="main.toggle_read"),
-        Binding("s", "toggle_star", "Star", id="main.toggle_star"),
-        Binding("R", "fetch", "Fetch", show=False, id="main.fetch"),
-        Binding("e", "toggle_facets", "Entities", id="main.facets"),
-        Binding("S", "save_search", "Save search", show=False, id="main.save_search"),
-        Binding("v", "saved_searches", "Saved", show=False, id="main.saved_searches"),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            priority=True,
+            tooltip="search: type to filter (the query language below)",
+            id="main.search",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            show=False,
+            tooltip="back to the list; in the list, clear the search",
+            id="main.back",
+        ),
+        Binding(
+            "p",
+            "toggle_preview",
+            "Preview",
+            show=False,
+            tooltip="the preview beside the list on / off (wide terminals)",
+            id="main.preview",
+        ),
+        Binding("m", "toggle_read", "Mark", tooltip="mark read / unread", id="main.toggle_read"),
+        Binding("s", "toggle_star", "Star", tooltip="star / unstar", id="main.toggle_star"),
+        Binding(
+            "R",
+            "fetch",
+            "Fetch",
+            show=False,
+            tooltip="fetch every subscribed feed in the background",
+            id="main.fetch",
+        ),
+        Binding(
+            "e",
+            "toggle_facets",
+            "Entities",
+            tooltip="entity facets of the results; enter filters by one",
+            id="main.facets",
+        ),
+        Binding(
+            "S",
+            "save_search",
+            "Save search",
+            show=False,
+            tooltip="save the current search under a name",
+            id="main.save_search",
+        ),
+        Binding(
+            "v",
+            "saved_searches",
+            "Saved",
+            show=False,
+            tooltip="saved searches with unread counts; enter opens, d deletes",
+            id="main.saved_searches",
+        ),
         *(
-            Binding(str(n), f"open_saved({n})", show=False, id=f"main.open_saved_{n}")
+            Binding(
+                str(n),
+                f"open_saved({n})",
+                show=False,
+                tooltip="open saved search 1 to 9",
+                id=f"main.open_saved_{n}",
+            )
             for n in range(1, QUICK_KEYS + 1)
         ),
         *LINK_BINDINGS,

@@ -24,10 +24,38 @@ TITLE_CHARS = 50
 """The article's title in the tag dialog is cut to this length."""
 
 READING_BINDINGS = [
-    Binding("t", "edit_tags", "Tags", show=False, id="main.tags"),
-    Binding("A", "mark_all_read", "All read", show=False, id="main.mark_all_read"),
-    Binding("T", "tag_all", "Tag all", show=False, id="main.tag_all"),
-    Binding("u", "undo", "Undo", show=False, id="main.undo"),
+    Binding(
+        "t",
+        "edit_tags",
+        "Tags",
+        show=False,
+        tooltip="tags of the article: a, b adds, -a removes; tab completes",
+        id="main.tags",
+    ),
+    Binding(
+        "A",
+        "mark_all_read",
+        "All read",
+        show=False,
+        tooltip="mark every article of the result read",
+        id="main.mark_all_read",
+    ),
+    Binding(
+        "T",
+        "tag_all",
+        "Tag all",
+        show=False,
+        tooltip="tag every article of the result",
+        id="main.tag_all",
+    ),
+    Binding(
+        "u",
+        "undo",
+        "Undo",
+        show=False,
+        tooltip="undo the last mark, star or tag; again for the one before",
+        id="main.undo",
+    ),
 ]
 
 

@@ -63,13 +63,24 @@ class ArticleList(ScrollView, can_focus=True):
     """One row per article: unread dot, star, date, source, title, the reader's tags."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("g,home", "first", "First", show=False, id="list.first"),
-        Binding("G,end", "last", "Last", show=False, id="list.last"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("enter", "select", "Read", id="list.read"),
+        Binding(
+            "j,down", "cursor_down", "Down", show=False, tooltip="next article", id="list.down"
+        ),
+        Binding("k,up", "cursor_up", "Up", show=False, tooltip="previous article", id="list.up"),
+        Binding("g,home", "first", "First", show=False, tooltip="first article", id="list.first"),
+        Binding("G,end", "last", "Last", show=False, tooltip="last article", id="list.last"),
+        Binding(
+            "pagedown,space",
+            "page_down",
+            "Page down",
+            show=False,
+            tooltip="page down",
+            id="list.page_down",
+        ),
+        Binding("pageup", "page_up", "Page up", show=False, tooltip="page up", id="list.page_up"),
+        Binding(
+            "enter", "select", "Read", tooltip="read the article under the cursor", id="list.read"
+        ),
     ]
     """Vim keys and arrows move the cursor; enter opens the article."""
 

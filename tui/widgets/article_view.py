@@ -65,21 +65,83 @@ class ArticleView(VerticalScroll, can_focus=True):
     """Shows one article; text is always built as ``Text``, never parsed as markup."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Down", show=False, id="view.down"),
-        Binding("k", "scroll_up", "Up", show=False, id="view.up"),
-        Binding("g", "scroll_home", "Top", show=False, id="view.top"),
-        Binding("G", "scroll_end", "Bottom", show=False, id="view.bottom"),
-        Binding("space", "page_down", "Page down", show=False, id="view.page_down"),
-        Binding("right_square_bracket", "screen.step(1)", "Next", id="view.next"),
+        Binding("j", "scroll_down", "Down", show=False, tooltip="scroll down", id="view.down"),
+        Binding("k", "scroll_up", "Up", show=False, tooltip="scroll up", id="view.up"),
+        Binding("g", "scroll_home", "Top", show=False, tooltip="top of the article", id="view.top"),
         Binding(
-            "left_square_bracket", "screen.step(-1)", "Previous", show=False, id="view.previous"
+            "G",
+            "scroll_end",
+            "Bottom",
+            show=False,
+            tooltip="bottom of the article",
+            id="view.bottom",
         ),
-        Binding("w", "select_entity(1)", "Next entity", show=False, id="view.next_entity"),
-        Binding("b", "select_entity(-1)", "Previous entity", show=False, id="view.prev_entity"),
-        Binding("n", "mention(1)", "Next mention", show=False, id="view.next_mention"),
-        Binding("N", "mention(-1)", "Previous mention", show=False, id="view.prev_mention"),
-        Binding("a", "mentioning", "Articles mentioning", show=False, id="view.mentioning"),
-        Binding("h", "toggle_highlight", "Highlight", show=False, id="view.highlight"),
+        Binding(
+            "space", "page_down", "Page down", show=False, tooltip="page down", id="view.page_down"
+        ),
+        Binding(
+            "right_square_bracket",
+            "screen.step(1)",
+            "Next",
+            tooltip="next article of the list",
+            id="view.next",
+        ),
+        Binding(
+            "left_square_bracket",
+            "screen.step(-1)",
+            "Previous",
+            show=False,
+            tooltip="previous article of the list",
+            id="view.previous",
+        ),
+        Binding(
+            "w",
+            "select_entity(1)",
+            "Next entity",
+            show=False,
+            tooltip="select the next entity in the text",
+            id="view.next_entity",
+        ),
+        Binding(
+            "b",
+            "select_entity(-1)",
+            "Previous entity",
+            show=False,
+            tooltip="select the previous entity in the text",
+            id="view.prev_entity",
+        ),
+        Binding(
+            "n",
+            "mention(1)",
+            "Next mention",
+            show=False,
+            tooltip="next mention of the selected entity (or search hit)",
+            id="view.next_mention",
+        ),
+        Binding(
+            "N",
+            "mention(-1)",
+            "Previous mention",
+            show=False,
+            tooltip="previous mention of the selected entity (or search hit)",
+            id="view.prev_mention",
+        ),
+        Binding(
+            "a",
+            "mentioning",
+            "Articles mentioning",
+            show=False,
+            tooltip="every article mentioning the selected entity",
+            id="view.mentioning",
+        ),
+        Binding(
+            "h",
+            "toggle_highlight",
+            "Highlight",
+            show=False,
+            tooltip="highlight entities on / off",
+            id="view.highlight",
+        ),
     ]
     """Scroll with vim keys; ``]``/``[`` change article; entity keys move the selection."""
 

@@ -23,7 +23,14 @@ class SearchBar(Horizontal):
     """``/`` focuses the input; every keystroke filters; the count says how many match."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "screen.clear_search", "Clear", show=False, id="search.clear"),
+        Binding(
+            "escape",
+            "screen.clear_search",
+            "Clear",
+            show=False,
+            tooltip="clear the search",
+            id="search.clear",
+        ),
         # Priority: taken before the input's own enter (which would post a message and move
         # the focus only later), so keys typed straight after enter reach the list.
         Binding(
@@ -32,6 +39,7 @@ class SearchBar(Horizontal):
             "Results",
             show=False,
             priority=True,
+            tooltip="from the search box to the results",
             id="search.done",
         ),
     ]
