@@ -24,6 +24,38 @@ REMAP_NOTE = "keys can be remapped in the config file; newsdesk config keys list
 class HelpScreen(ModalScreen[None]):
     """A scrollable table of keys; any of escape, q or ? closes it."""
 
+    DEFAULT_CSS = """
+        HelpScreen {
+            align: center middle;
+        }
+
+        /* The padding is the text's, not the box's: the scrollbar then runs along the border,
+           outside the text, instead of between the text and the box's padding. */
+        #help-box {
+            width: 96;
+            max-width: 90%;
+            height: auto;
+            max-height: 90%;
+            border: round $accent;
+            background: $surface;
+            scrollbar-size-vertical: 1;
+        }
+
+        #help-keys {
+            width: 100%;
+            padding: 1 2;
+        }
+
+        #help-box.-compact {
+            max-width: 100%;
+            max-height: 100%;
+        }
+
+        #help-box.-compact #help-keys {
+            padding: 0 1;
+        }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
         Binding("j,down", "scroll('down')", "Scroll down", show=False, id="help.down"),

@@ -105,6 +105,26 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList > .article-list--hit { text-style: reverse; }
     ArticleList > .article-list--group { color: $text-accent; text-style: bold; }
     ArticleList > .article-list--tags { color: $text-muted; text-style: italic; }
+    ArticleList > .article-list--date {
+        color: $text-muted;
+    }
+
+    ArticleList > .article-list--source {
+        color: $text-secondary;
+    }
+
+    ArticleList > .article-list--marker {
+        color: $text-accent;
+    }
+
+    ArticleList > .article-list--read {
+        color: $text-muted;
+    }
+
+    ArticleList > .article-list--empty {
+        color: $text-muted;
+        text-style: italic;
+    }
     """
 
     cursor: reactive[int] = reactive(0, init=False, repaint=False)

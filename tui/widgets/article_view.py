@@ -64,6 +64,82 @@ KIND_LABELS = {
 class ArticleView(VerticalScroll, can_focus=True):
     """Shows one article; text is always built as ``Text``, never parsed as markup."""
 
+    # Entity colours are theme variables, so every theme (and 16-colour terminals) keeps them
+    # apart; each kind also has its own text style (person bold, org bold underline, place
+    # underline, date italic, figure bold italic, misc italic underline) for NO_COLOR.
+    DEFAULT_CSS = """
+        #article-header {
+            margin: 0 0 1 0;
+        }
+
+        #article-legend {
+            margin: 0 0 1 0;
+        }
+
+        #article-cut {
+            margin: 0 0 1 0;
+            color: $text-warning;
+        }
+
+        ArticleView > .article-view--title {
+            text-style: bold;
+            color: $text;
+        }
+
+        ArticleView > .article-view--meta {
+            color: $text-muted;
+        }
+
+        ArticleView > .article-view--caption {
+            text-style: italic;
+            color: $text-muted;
+        }
+
+        ArticleView > .entity--person {
+            color: $text-warning;
+            text-style: bold;
+        }
+
+        ArticleView > .entity--org {
+            color: $text-primary;
+            text-style: bold underline;
+        }
+
+        ArticleView > .entity--place {
+            color: $text-success;
+            text-style: underline;
+        }
+
+        ArticleView > .entity--date {
+            color: $text-accent;
+            text-style: italic;
+        }
+
+        ArticleView > .entity--figure {
+            color: $text-error;
+            text-style: bold italic;
+        }
+
+        ArticleView > .entity--misc {
+            color: $text-secondary;
+            text-style: italic underline;
+        }
+
+        ArticleView > .article-view--selected {
+            text-style: reverse;
+        }
+
+        /* Search hits: reverse video, so they show in 16 colours and with NO_COLOR too. */
+        ArticleView > .article-view--hit {
+            text-style: reverse;
+        }
+
+        ArticleView > .article-view--current-hit {
+            text-style: reverse bold underline;
+            background: $accent;
+        }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "scroll_down", "Down", show=False, tooltip="scroll down", id="view.down"),
         Binding("k", "scroll_up", "Up", show=False, tooltip="scroll up", id="view.up"),

@@ -22,6 +22,94 @@ SHORT_PLACEHOLDER = "search"
 class SearchBar(Horizontal):
     """``/`` focuses the input; every keystroke filters; the count says how many match."""
 
+    DEFAULT_CSS = """
+        SearchBar {
+            height: 1;
+            background: $panel;
+        }
+
+        #search-prompt {
+            width: 2;
+            padding: 0 0 0 1;
+            color: $accent;
+            text-style: bold;
+        }
+
+        #query {
+            width: 1fr;
+            height: 1;
+            border: none;
+            padding: 0 1;
+            background: $panel;
+        }
+
+        #query:focus {
+            background: $boost;
+        }
+
+        #query-error {
+            width: auto;
+            max-width: 60%;
+            padding: 0 1;
+            color: $text-error;
+            display: none;
+        }
+
+        #query.-invalid {
+            color: $text-error;
+        }
+
+        #status {
+            width: auto;
+            padding: 0 1;
+            color: $text-warning;
+            display: none;
+        }
+
+        #arrangement {
+            width: auto;
+            padding: 0 0 0 1;
+            color: $text-accent;
+            display: none;
+        }
+
+        #arrangement.-shown {
+            display: block;
+        }
+
+        #match-count {
+            width: auto;
+            min-width: 12;
+            padding: 0 1;
+            text-align: left;
+            color: $text-muted;
+        }
+
+        #unread-count {
+            width: auto;
+            padding: 0 0 0 1;
+            color: $text-muted;
+            display: none;
+        }
+
+        #unread-count.-shown {
+            display: block;
+        }
+
+        /* Very narrow terminals: the box and the count only; nothing wraps or is cut. */
+        SearchBar.-compact #arrangement, SearchBar.-compact #unread-count {
+            display: none;
+        }
+
+        SearchBar.-compact #match-count {
+            min-width: 0;
+        }
+
+        SearchBar.-compact #query-error {
+            max-width: 50%;
+        }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape",
