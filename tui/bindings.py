@@ -57,7 +57,13 @@ class BindingInfo:
 
 
 def app_bindings() -> dict[str, BindingInfo]:
-    """Every binding with an id in the app's modules, by id, in the order they are declared."""
+    """Every binding with an id in the app's modules, by id, in the order they are declared
+    (found once: the help screen and every keystroke in the command palette ask again)."""
+    return dict(_found_bindings())
+
+
+@cache
+def _found_bindings() -> dict[str, BindingInfo]:
     found: dict[str, BindingInfo] = {}
     for module in _app_modules():
         for value in list(vars(module).values()):
