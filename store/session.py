@@ -7,16 +7,17 @@ from its index straight away and is caught up in the background (``needs_catch_u
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from store.article import Article
 from store.backends import open_backend
 from store.config import Config, load_config
-from store.entities import with_entities
+from store.entities import Facet, entity_facets, with_entities
 from store.errors import IndexDamaged, StoreError
-from store.index import SearchIndex
+from store.index import CatchUp, SearchIndex
 from store.index.rows import ResultRows
 from store.index.schema import index_path_for, remove_index_files
 from store.index.sync import Progress
@@ -48,6 +49,15 @@ def resolve_store(cli_db: str | None) -> Path:
     if not path.exists():
         create_store(path, [with_entities(a) for a in seed_articles(bundled_seeds_dir())])
     return path
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What fetching every subscribed feed brought."""
+
+    added: int
+    feeds: int
+    failed: int
 
 
 @dataclass
@@ -195,6 +205,57 @@ class Session:
         self.rejects = report.rejects
         self.needs_catch_up = False
         self.reload_flags()
+
+    def catch_up_apart(self, progress: Progress | None = None) -> CatchUp:
+        """Catch the index up on a connection of its own, as a worker thread does while
+        this session's connection keeps serving the old index; raises ``IndexBusy`` while
+        an import writes it, ``StoreError`` for a store that cannot be read."""
+        index = SearchIndex.open(self.store_path)
+        try:
+            return index.catch_up(self.store_path, progress)
+        finally:
+            index.close()
+
+    def fetch_feeds(self, on_feed: Callable[[int, int], None]) -> Fetched:
+        """Fetch every subscribed feed into the store (network and file work, for a worker
+        thread); ``on_feed(done, total)`` before the first and after each feed. Raises
+        ``StoreError``."""
+        from store.ingest.refresh import refresh_feeds
+        from store.ingest.subscriptions import list_feeds
+
+        total = len(list_feeds(self.store_path))
+        if total == 0:
+            return Fetched(0, 0, 0)
+        done = [0]
+        on_feed(0, total)
+
+        def finished(_: object) -> None:
+            done[0] += 1
+            on_feed(done[0], total)
+
+        report = refresh_feeds(self.store_path, on_outcome=finished)
+        return Fetched(report.summary.added, total, len(report.failed))
+
+    def documents_apart(self, rowids: list[int]) -> list[dict[str, Any]]:
+        """The stored documents of these rows, read on a connection of their own (for a
+        worker thread, as an export is); raises ``StoreError``."""
+        index = SearchIndex.open(self.store_path)
+        try:
+            return index.documents(rowids)
+        finally:
+            index.close()
+
+    def facets(self, rowids: list[int]) -> dict[str, list[Facet]]:
+        """The entity facets of these rows, read on a connection of their own (for a
+        worker thread); none from a damaged index (counted again once it is rebuilt)."""
+        index = SearchIndex.open(self.store_path)
+        try:
+            articles = [a for a in map(index.article, rowids) if a is not None]
+        except StoreError:
+            articles = []
+        finally:
+            index.close()
+        return entity_facets(articles)
 
     def skipped(self) -> str | None:
         """One line on the store's documents left out (invalid, or a duplicate id), or

@@ -20,8 +20,8 @@ from store.reading.journal import journal_path
 from tui.cli import build_parser, main
 from tui.commands.serve import build_options
 from tui.serve.defaults import DEFAULT_KEEPALIVE_S
+from tui.serve.hub import Hub
 from tui.serve.options import ServeError, check_host, load_or_create_host_key
-from tui.serve.relay import Hub
 from tui.serve.server import start_server
 from tui.serve.ssh import asyncssh
 
@@ -373,7 +373,8 @@ async def test_one_session_crashing_leaves_the_others_running(serve, alice_key) 
         second = await open_app(conn)
         await read_until(second, SEED_TITLE_PREFIX)
         victim = next(iter(server.hub.sessions))
-        os.kill(victim._proc.pid, signal.SIGKILL)  # the app of one session dies
+        assert victim.app_pid is not None
+        os.kill(victim.app_pid, signal.SIGKILL)  # the app of one session dies
         async with asyncio.timeout(WAIT_S):
             while len(server.hub.sessions) != 1:
                 await asyncio.sleep(0.02)

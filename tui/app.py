@@ -15,8 +15,9 @@ from textual.screen import Screen
 from store.session import Session
 from tui.bindings import app_bindings
 from tui.keys import help_rows, keys_of
+from tui.screens.background import skipped_note
 from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen, skipped_note
+from tui.screens.main import MainScreen
 from tui.settings import AppSettings, apply_settings, remap_rows
 
 

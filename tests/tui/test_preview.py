@@ -8,7 +8,7 @@ import pytest
 from tui_support import article_view, main_screen, screen_text, wait_until
 
 from store.config import Config, parse_config
-from tui.screens.main import _wants_preview
+from tui.screens.panes import wants_preview as _wants_preview
 
 WIDE = (140, 30)
 

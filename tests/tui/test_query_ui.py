@@ -439,7 +439,7 @@ async def test_an_import_by_another_process_shows_in_the_unfiltered_list(
 async def test_o_z_and_u_show_articles_another_process_imported(
     make_app, store_path: Path, subprocess_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ):
-    from tui.screens import main
+    from tui.screens import background as main
 
     monkeypatch.setattr(main, "STORE_CHECK_S", 3600.0)  # only the keys can notice
     app = make_app()

@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 
-from store.query.nodes import Query, has_free_text
-from store.reading import Arrangement
+from store.query.nodes import has_free_text
+from tui.screens.parts import MainParts
 
 ORDER_NOTES = {
     "date": "Sorted by date, newest first",
@@ -27,7 +26,7 @@ GROUP_NOTES = {
 }
 
 
-class ArrangingScreen(Screen[None]):
+class ArrangingScreen(MainParts):
     """Keeps the reader's arrangement; the subclass shows results arranged by it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -57,13 +56,6 @@ class ArrangingScreen(Screen[None]):
         ),
     ]
     """Order, grouping and read articles shown, wherever the focus is but the search box."""
-
-    arrangement: Arrangement
-    search_query: Query
-
-    def rearrange(self) -> None:
-        """Show the current query's result again, arranged anew."""
-        raise NotImplementedError
 
     def action_cycle_order(self) -> None:
         """``O``: date, source, relevance; a ``sort:`` typed in the search wins."""

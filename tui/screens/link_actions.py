@@ -1,6 +1,6 @@
 """The main screen's link and export keys: ``o`` open, ``y`` copy, ``L`` link list, ``x`` export.
 
-A base class of the main screen, which only lists the bindings. Opening runs in a thread worker (a
+A part of the main screen (``tui.screens.parts``). Opening runs in a thread worker (a
 browser command may take a moment); copying goes through the terminal (OSC 52), so it
 reaches the reader's own clipboard over SSH too.
 """
@@ -10,27 +10,21 @@ from __future__ import annotations
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import work
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 
 from store.article import Article
 from store.errors import StoreError
 from store.export import check_not_store_file, export_documents, write_atomically
-from store.index import SearchIndex
 from store.links import UnsafeLink, article_links, safe_url
 from tui.browser import open_in_browser
 from tui.screens.export import ExportScreen, default_export_path, display_path
 from tui.screens.links import LinkListScreen
+from tui.screens.parts import MainParts
 from tui.widgets.article_view import ArticleView
 from tui.widgets.search_bar import SearchBar
-
-if TYPE_CHECKING:
-    from store.index.rows import ResultRows
-    from store.query import Query
-    from store.session import Session
 
 LINK_BINDINGS: list[BindingType] = [
     Binding(
@@ -68,12 +62,8 @@ LINK_BINDINGS: list[BindingType] = [
 ]
 
 
-class LinkActions(Screen[None]):
+class LinkActions(MainParts):
     """Keys that hand the current article's links (or the results) to the outside world."""
-
-    session: Session
-    search_query: Query
-    shown: ResultRows
 
     def current_article(self) -> Article | None:
         """The article in the detail pane, which is the one under the list's cursor."""
@@ -183,7 +173,7 @@ class LinkActions(Screen[None]):
         """Runs in a thread, reading the results on a connection of its own."""
         try:
             check_not_store_file(path, self.session.store_path)
-            documents = job.documents or self._read_documents(job.rowids)
+            documents = job.documents or self.session.documents_apart(job.rowids)
             exported = export_documents(documents, "md", title=job.title)
             write_atomically(path, exported.text)
         except StoreError as exc:
@@ -192,13 +182,6 @@ class LinkActions(Screen[None]):
         noun = "article" if exported.count == 1 else "articles"
         message = f"Exported {exported.count} {noun} to {display_path(path)}"
         self.app.call_from_thread(self._exported, message, False)
-
-    def _read_documents(self, rowids: list[int]) -> list[dict[str, Any]]:
-        index = SearchIndex.open(self.session.store_path)
-        try:
-            return index.documents(rowids)
-        finally:
-            index.close()
 
     def _exported(self, message: str, failed: bool) -> None:
         self.notify(message, severity="error" if failed else "information", timeout=6, markup=False)

@@ -1,5 +1,6 @@
-"""Reading-state keys of the main screen: tags (``t``), mark all read (``A``), tag all
-(``T``) and undo (``u``), with the unread count in the search bar.
+"""Reading-state keys of the main screen: mark read (``m``), star (``s``), tags (``t``),
+mark all read (``A``), tag all (``T``) and undo (``u``), with the unread count in the
+search bar.
 
 Kept apart from ``MainScreen`` so the screen stays a coordinator; the session does the
 work and keeps the index's ``is:`` and ``tag:`` tables in step.
@@ -7,14 +8,11 @@ work and keeps the index's ``is:`` and ``tag:`` tables in step.
 
 from __future__ import annotations
 
-from textual.binding import Binding
-from textual.screen import Screen
+from textual.binding import Binding, BindingType
 
-from store.index.rows import ResultRows
-from store.query.nodes import Query
 from store.reading import TagChange
 from store.sanitize import clean_line
-from store.session import Session
+from tui.screens.parts import MainParts
 from tui.screens.tags import TagsScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
@@ -23,7 +21,9 @@ from tui.widgets.search_bar import SearchBar
 TITLE_CHARS = 50
 """The article's title in the tag dialog is cut to this length."""
 
-READING_BINDINGS = [
+READING_BINDINGS: list[BindingType] = [
+    Binding("m", "toggle_read", "Mark", tooltip="mark read / unread", id="main.toggle_read"),
+    Binding("s", "toggle_star", "Star", tooltip="star / unstar", id="main.toggle_star"),
     Binding(
         "t",
         "edit_tags",
@@ -59,13 +59,8 @@ READING_BINDINGS = [
 ]
 
 
-class ReadingStateActions(Screen[None]):
-    """Mixed into ``MainScreen``, which provides the session, the result and the cursor."""
-
-    session: Session
-    shown: ResultRows
-    search_query: Query
-    _warned_read_only: bool
+class ReadingStateActions(MainParts):
+    """Marks, stars, tags and undo on the article under the cursor or on the result."""
 
     def current_id(self) -> str | None:
         return self.query_one(ArticleList).current_id
@@ -76,6 +71,24 @@ class ReadingStateActions(Screen[None]):
         self.query_one(SearchBar).set_count(
             len(rows), self.session.total(), rows.complete, self.session.unread_among(rows)
         )
+
+    def action_toggle_read(self) -> None:
+        if (article_id := self.current_id()) is not None:
+            read = self.session.toggle_read(article_id)
+            self.state_changed(article_id)
+            self.notify("Marked read" if read else "Marked unread", timeout=1.5)
+
+    def action_toggle_star(self) -> None:
+        if (article_id := self.current_id()) is not None:
+            starred = self.session.toggle_star(article_id)
+            self.state_changed(article_id)
+            self.notify("Starred" if starred else "Unstarred", timeout=1.5)
+
+    def state_changed(self, article_id: str) -> None:
+        """Redraw one article's row and the counts after its flags changed."""
+        self.query_one(ArticleList).refresh_row(article_id)
+        self.show_count()
+        self.warn_once(self.session.state.error)
 
     def action_edit_tags(self) -> None:
         """Edit the current article's tags (``t``)."""
@@ -139,10 +152,7 @@ class ReadingStateActions(Screen[None]):
         self.query_one(ArticleList).refresh()
         self.query_one(ArticleView).refresh_header()
         self.show_count()
-        error = self.session.state.error
-        if error and not self._warned_read_only:
-            self._warned_read_only = True
-            self.notify(error, severity="warning", timeout=8, markup=False)
+        self.warn_once(self.session.state.error)
 
 
 def _shortened(title: str, width: int = TITLE_CHARS) -> str:

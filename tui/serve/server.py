@@ -15,8 +15,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from tui.serve.hub import Hub, Peer, printable
 from tui.serve.options import ServeOptions
-from tui.serve.relay import Hub, Peer, ReaderSession, printable
+from tui.serve.session import ReaderSession
 from tui.serve.ssh import asyncssh
 
 LOGIN_TIMEOUT_S = 30.0

@@ -1,14 +1,22 @@
-"""The search pane: a query input with the match count beside it."""
+"""The search pane: a query input with the match count beside it.
+
+The bar parses what is typed on every keystroke and posts the query (``SearchBar.Changed``)
+for the screen to run; a query that does not parse is said beside the box and posts
+nothing, so the list keeps the last good result.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import Input, Label
 
+from store.query import Query, QueryError, parse_query
 from tui.widgets.text_input import TextInput
 
 PLACEHOLDER = 'search: words, "phrases", -not, OR, field:value'
@@ -133,6 +141,20 @@ class SearchBar(Horizontal):
     ]
     """Enter or down goes to the results; escape clears the query."""
 
+    class Changed(Message):
+        """A query to show: ``typing`` while the reader is still typing it, so its last
+        word is a prefix and a large result may be fetched in part first."""
+
+        def __init__(self, text: str, query: Query, typing: bool) -> None:
+            super().__init__()
+            self.text = text
+            self.query = query
+            self.typing = typing
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._posted: Query | None = None
+
     def compose(self) -> ComposeResult:
         yield Label("/", id="search-prompt")
         # No select-all on focus: it lands after keys already typed behind "/" and the
@@ -185,6 +207,40 @@ class SearchBar(Horizontal):
         error.update(f"✗ {message}" if message else "")
         error.display = bool(message)
         self.query_one("#query", Input).set_class(bool(message), "-invalid")
+
+    @on(Input.Changed, "#query")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._post(event.value, self.typing)
+
+    @on(Input.Blurred, "#query")
+    def _left(self) -> None:
+        """Leaving the box any way (enter, a click on the list, the command palette)
+        settles the query."""
+        self.settle()
+
+    def settle(self) -> None:
+        """The query as a whole once the reader leaves the box: the word typed last is no
+        longer a prefix, so a short one ("eu", "on") filters now."""
+        text = self.value
+        try:
+            whole: Query | None = parse_query(text)
+        except QueryError:
+            whole = None
+        if whole != self._posted:
+            self._post(text, typing=False)
+
+    def _post(self, text: str, typing: bool) -> None:
+        try:
+            # The word under the cursor is a prefix while typing; a query put in the box
+            # (a saved search, an entity facet) is taken as it stands.
+            query = parse_query(text, typing=typing)
+        except QueryError as exc:
+            self.set_error(f"{exc.message}, at {exc.start + 1}")
+            return
+        self.set_error(None)
+        self._posted = query
+        self.post_message(self.Changed(text, query, typing))
 
     @property
     def value(self) -> str:
