@@ -54,7 +54,7 @@ from store.index.searcher import RANK_WINDOW
 from store.paths import is_folder_store, state_path_for
 from store.query import QueryError, parse_query
 from store.session import Session, open_store_session
-from store.storage import AtomicJSONStorage
+from store.storage.atomic import AtomicJSONStorage
 
 Result = dict[str, object]
 SCREENFUL = 50

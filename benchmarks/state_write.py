@@ -24,9 +24,9 @@ from pathlib import Path
 
 from common import print_result
 
-from store import storage
 from store.reading import STATE_TABLE, ReadingState
-from store.storage import AtomicJSONStorage
+from store.storage import atomic as storage
+from store.storage.atomic import AtomicJSONStorage
 
 
 def fill(path: Path, entries: int) -> None:

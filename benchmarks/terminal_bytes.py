@@ -28,8 +28,8 @@ from bench import fresh_env, newest_row_text
 from common import newsdesk_command
 from corpus import write_jsonl
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "e2e"))
-from pty_app import PtyApp
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from support.pty_app import PtyApp
 
 KEY_REPEAT_S = 1 / 30
 """A held key: a terminal's auto-repeat sends about 30 a second."""

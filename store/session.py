@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from store.article import Article
-from store.backends import open_backend
 from store.config import Config, load_config
 from store.entities import Facet, entity_facets, with_entities
 from store.errors import IndexDamaged, StoreError
@@ -21,14 +20,15 @@ from store.index import CatchUp, SearchIndex
 from store.index.rows import ResultRows
 from store.index.schema import index_path_for, remove_index_files
 from store.index.sync import Progress
-from store.library import create_store, seed_articles
-from store.migration import migrate_default_store
 from store.paths import bundled_seeds_dir, chosen_store_path, default_store_path, state_path_for
 from store.query import Query, QueryError, parse_query
 from store.query.nodes import And, Everything, Flag, Node
 from store.reading import ReadingState, SavedSearches
 from store.reading.undo import Edit, TagChange, UndoHistory, UndoStep, tag_key
 from store.rejects import Reject
+from store.storage import open_backend
+from store.storage.library import create_store, seed_articles
+from store.storage.migration import migrate_default_store
 
 CATCH_UP_AT_ONCE_BYTES = 16 * 1024 * 1024
 """When catching up would read up to this much of the store (about 3,000 articles), it is

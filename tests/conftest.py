@@ -1,4 +1,4 @@
-"""Shared fixtures for the store tests.
+"""Fixtures every test folder shares (the helpers behind them are in ``support``).
 
 Fixtures here are used by several test modules; keep module-specific helpers in the module.
 """
@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from support import REPO
+from support.feed_server import FeedServer, running
 
 from store.article import Article
-from store.library import create_store, seed_articles
+from store.storage.library import create_store, seed_articles
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = REPO
 SEED_FILE = REPO_ROOT / "seeds" / "000_400443abfab150ff.txt"
 
 
@@ -35,6 +37,17 @@ def _no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> No
 def _no_user_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
     """Nothing a test builds (the gazetteers) is kept in the real user's cache folder."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+@pytest.fixture
+def feed_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
+    """A web server on 127.0.0.1 (``support.feed_server``); no proxy from the environment
+    swallows the requests meant for it."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    with running() as server:
+        yield server
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from store.session import Session
+from store import Session
 from tui.bindings import app_bindings
 from tui.keys import help_rows, keys_of
 from tui.screens.background import skipped_note

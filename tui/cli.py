@@ -9,10 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from store.errors import StoreError
-from store.paths import DB_ENV
+from store import DB_ENV, StoreError, open_session
 from store.query.nodes import excerpt
-from store.session import open_session
 from tui import __version__
 from tui.commands import config, entities, export, feeds, ingest, search, serve, store
 from tui.commands.output import EXIT_OK, EXIT_UNUSABLE, fail

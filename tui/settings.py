@@ -14,8 +14,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from store import clean_line
 from store.config.settings import Config, config_path, summary, with_more
-from store.sanitize import clean_line
 from tui.bindings import (
     BindingInfo,
     KeyUses,

@@ -25,7 +25,7 @@ import platformdirs
 from store.article import ENTITY_KINDS
 from store.paths import APP_NAME
 from store.sanitize import clean_line
-from store.storage import open_regular
+from store.storage.atomic import open_regular
 
 CONFIG_ENV = "NEWSDESK_CONFIG"
 CONFIG_FILE = "config.toml"

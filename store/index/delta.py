@@ -17,9 +17,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from store.article import Article
-from store.backends import Backend, Place
 from store.index import sync
 from store.index.schema import connect, index_path_for, remove_index_files, time_key
+from store.storage import Backend, Place
 
 PLACEHOLDER = b""
 """The fingerprint of a row whose document is still to come: it matches no document."""
@@ -85,7 +85,7 @@ class ImportDelta:
     def placed(
         self, part: int, offsets: Mapping[str, tuple[int, int]], tags: Mapping[str, str]
     ) -> None:
-        """The store wrote part file ``part`` (see ``store.backends.Placed``)."""
+        """The store wrote part file ``part`` (see ``store.storage.Placed``)."""
         if self.failed:
             return
         with self._guard():

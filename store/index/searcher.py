@@ -18,7 +18,6 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import orjson
 
 from store.article import Article, article_from_document
-from store.backends import Backend, Place, document_at, open_backend
 from store.errors import IndexBusy, IndexDamaged, StoreError
 from store.fold import fold
 from store.index import sync
@@ -26,6 +25,7 @@ from store.index.compile import LAST_CHAR, plan
 from store.index.schema import connect, damaged, identity, index_path_for, remove_index_files
 from store.query.nodes import Everything, Query, has_free_text
 from store.rejects import Reject
+from store.storage import Backend, Place, document_at, open_backend
 
 RANK_WINDOW = 5_000
 """Relevance ranks the newest this many matches (then the rest by date): ranking every

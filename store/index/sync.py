@@ -20,14 +20,14 @@ from typing import Any
 import orjson
 
 from store.article import Article, InvalidDocument, article_from_document
-from store.backends import Backend, Part, Place, document_at, open_backend
-from store.backends.base import encoded as encoded
-from store.backends.base import fingerprint as fingerprint
-from store.backends.base import fingerprint_of as fingerprint_of
 from store.fold import fold
 from store.index.names import entity_names
 from store.index.schema import TIE_BITS, UNDATED, UNDATED_SPAN, time_key
 from store.rejects import Reject
+from store.storage import Backend, Part, Place, document_at, open_backend
+from store.storage.base import encoded as encoded
+from store.storage.base import fingerprint as fingerprint
+from store.storage.base import fingerprint_of as fingerprint_of
 
 Progress = Callable[[int, int], None]
 """Called with (done, total): words indexed of articles to index, or (rows stored, 0) while

@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from store.article import Article, article_from_document
-from store.backends import (
+from store.entities import DEFAULT_BACKEND
+from store.errors import IndexDamaged, StoreError
+from store.index import SearchIndex, refresh_index
+from store.index.delta import ImportDelta, by_time, import_delta
+from store.ingest.extraction import Batch, Extraction
+from store.ingest.result import BATCH, ReadResult, Subscription
+from store.rejects import Reject
+from store.storage import (
     Backend,
     Change,
     Place,
@@ -28,16 +35,9 @@ from store.backends import (
     open_backend,
     unplaced,
 )
-from store.backends.folder import LOCK_NAME
-from store.entities import DEFAULT_BACKEND
-from store.errors import IndexDamaged, StoreError
-from store.index import SearchIndex, refresh_index
-from store.index.delta import ImportDelta, by_time, import_delta
-from store.ingest.extraction import Batch, Extraction
-from store.ingest.result import BATCH, ReadResult, Subscription
-from store.rejects import Reject
-from store.segments import is_segmented
-from store.storage import holding
+from store.storage.atomic import holding
+from store.storage.folder import LOCK_NAME
+from store.storage.segments import is_segmented
 
 FEEDS = "feeds"
 FeedUpdates = Mapping[str, Mapping[str, str]]

@@ -17,7 +17,7 @@ from store.ingest.result import BATCH, ReadResult
 from store.ingest.text import read_text
 from store.rejects import Reject
 from store.seed import SeedFormatError, parse_seed
-from store.storage import open_regular
+from store.storage.atomic import open_regular
 
 MAX_WHOLE_FILE_BYTES = 64 * 1024 * 1024
 Progress = Callable[[int, int], None]

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
-from store.backends import Change, open_backend, unplaced
 from store.errors import StoreError
 from store.index import refresh_index
 from store.ingest.importer import import_into
 from store.ingest.opml import FEED_SCHEMES
 from store.ingest.result import ReadResult, Subscription
-from store.storage import holding
+from store.storage import Change, open_backend, unplaced
+from store.storage.atomic import holding
 
 
 @dataclass(frozen=True)

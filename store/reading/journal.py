@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 
 from store.errors import StoreError
-from store.storage import describe, write_or_explain
+from store.storage.atomic import describe, write_or_explain
 
 FOLD_AT_LEAST_BYTES = 256 * 1024
 """A journal is folded into its snapshot once it is larger than this and than half the

@@ -17,7 +17,7 @@ from tinydb.table import Table
 from store.errors import StoreError
 from store.query import QueryError, parse_query
 from store.reading.state_file import write_table
-from store.storage import read_tables
+from store.storage.atomic import read_tables
 
 SEARCHES_TABLE = "searches"
 MAX_NAME = 60

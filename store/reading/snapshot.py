@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 
 from store.errors import StoreError
-from store.storage import (
+from store.storage.atomic import (
     Tables,
     dump_tables,
     holding,

@@ -26,7 +26,7 @@ from store.reading.journal import (
 )
 from store.reading.state_file import STATE_TABLE, fold_journal, make_folder
 from store.reading.undo import Edit, tag_key, tags_in
-from store.storage import describe, holding, lock_for, read_tables
+from store.storage.atomic import describe, holding, lock_for, read_tables
 
 _LOAD_TRIES = 5
 Signature = tuple[int, int, int, int]

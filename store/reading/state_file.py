@@ -15,7 +15,7 @@ from tinydb.table import Table
 from store.errors import StoreError
 from store.reading.journal import Position, empty, journal_path, read_from
 from store.reading.snapshot import updating
-from store.storage import Tables, describe, holding, lock_for
+from store.storage.atomic import Tables, describe, holding, lock_for
 
 STATE_TABLE = "state"
 

@@ -8,13 +8,12 @@ only that each was measured."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from support.terminal import required_tool
 
 pytestmark = pytest.mark.e2e
 
@@ -30,15 +29,8 @@ HEADLINE = (
 )
 
 
-def _needs_tmux() -> None:
-    if shutil.which("tmux") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("tmux is not installed, and with CI=true the e2e tests must run")
-        pytest.skip("tmux is not installed; the benchmark drives the app in tmux")
-
-
 def test_bench_measures_every_headline_figure(tmp_path: Path, env: dict[str, str]) -> None:
-    _needs_tmux()
+    required_tool("tmux")  # the benchmark drives the app in tmux
     command = [
         sys.executable,
         str(BENCH),

@@ -13,13 +13,7 @@ from collections.abc import Callable
 
 import pytest
 from rich.cells import cell_len
-from test_tmux import (  # noqa: F401  (launch and reader: fixtures)
-    Reader,
-    Session,
-    _quit,
-    launch,
-    reader,
-)
+from support.terminal import Reader, TerminalRun, quit_app
 
 pytestmark = pytest.mark.e2e
 
@@ -47,8 +41,8 @@ def _clean(screen: str) -> str:
 
 @pytest.mark.parametrize("terminal", TERMINALS)
 def test_small_terminal_reads_the_seed_article(
-    launch: Callable[..., Session],  # noqa: F811
-    reader: Reader,  # noqa: F811
+    launch: Callable[..., TerminalRun],
+    reader: Reader,
     terminal: dict[str, str],
 ) -> None:
     reader.env.update(terminal)
@@ -68,4 +62,4 @@ def test_small_terminal_reads_the_seed_article(
     term.send("Escape")
     term.wait_without(READ_TEXT)
     _clean(term.wait_for(ROW_TEXT))
-    _quit(session)
+    quit_app(session)

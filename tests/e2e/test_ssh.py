@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,12 +23,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from test_tmux import HOSTILE_START, TITLE_PREFIX, Reader, Terminal, _newsdesk, _tmux, reader
+from support import SEED_TITLE_PREFIX as TITLE_PREFIX
+from support.terminal import (
+    HOSTILE_START,
+    Reader,
+    TerminalRun,
+    Terminals,
+    newsdesk_script,
+    quit_app,
+    required_tool,
+    row_of,
+)
 
 from store.reading.journal import journal_path
 
 pytestmark = pytest.mark.e2e
-__all__ = ["reader"]  # the fixture, shared with the tmux tests
 
 UNREAD = "●"
 QUIT_HINT = "q Quit"
@@ -39,12 +46,7 @@ SIZE = (80, 24)
 
 
 def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{name} is not installed, and with CI=true the e2e tests must run")
-        pytest.skip(f"{name} is not installed (openssh-client); install it to run these tests")
-    return found
+    return required_tool(name, "openssh-client")
 
 
 @dataclass
@@ -111,7 +113,7 @@ def servers(tmp_path: Path, reader: Reader) -> Iterator[ServerFactory]:
 
     def start(*extra: str, nohup: bool = False) -> Served:
         log = tmp_path / f"serve{len(started)}.log"
-        command = [*(_under_nohup() if nohup else []), _newsdesk(), "serve", "--ssh"]
+        command = [*(_under_nohup() if nohup else []), newsdesk_script(), "serve", "--ssh"]
         command += ["--host", "127.0.0.1", "--port", "0", "--authorized-keys", str(authorized)]
         command += ["--idle-timeout", "600", *extra]
         with log.open("wb") as log_file:
@@ -164,60 +166,30 @@ def _wait_for_port(server: subprocess.Popen[bytes], log: Path) -> int:
     pytest.fail(f"newsdesk serve did not start listening; log:\n{log.read_text()}")
 
 
-@dataclass
-class Connection:
-    term: Terminal
-    status: Path
-
-    def wait_for_exit(self) -> str:
-        deadline = time.monotonic() + TIMEOUT_S
-        while not (self.status.exists() and self.status.read_text().strip()):
-            if time.monotonic() > deadline:
-                pytest.fail(f"ssh did not exit; screen:\n{self.term.screen()}")
-            time.sleep(0.1)
-        return self.status.read_text().strip()
+Connection = TerminalRun
+"""``ssh -tt`` running in a terminal."""
 
 
 @pytest.fixture
-def connect(
-    request: pytest.FixtureRequest, tmp_path: Path, reader: Reader
-) -> Iterator[Callable[..., Connection]]:
+def connect(request: pytest.FixtureRequest, terminals: Terminals) -> Callable[..., Connection]:
     """``ssh -tt USER@127.0.0.1`` in a fresh tmux server (80x24), to ``to`` (else the
     ``served`` server)."""
-    tmux = _tmux()
     ssh = _tool("ssh")
-    terminals: list[Terminal] = []
 
     def start(user: str, to: Served | None = None) -> Connection:
         served: Served = to or request.getfixturevalue("served")
-        run_dir = tmp_path / f"ssh{len(terminals)}"
-        run_dir.mkdir()
-        status = run_dir / "status"
-        term = Terminal(tmux, run_dir, reader.env)
-        terminals.append(term)
         command = [ssh, "-tt", *served.client_options(served.key), f"{user}@127.0.0.1"]
-        script = f'{shlex.join(command)}; echo "exit=$?" > {shlex.quote(str(status))}'
-        term.start(["sh", "-c", script], SIZE)
-        return Connection(term, status)
+        return terminals.run(command, SIZE)
 
-    yield start
-    for term in terminals:
-        term.kill()
+    return start
 
 
 def _row(screen: str) -> str:
-    for line in screen.splitlines():
-        if TITLE_PREFIX in line:
-            return line
-    raise AssertionError(f"no list row for the seed article; screen:\n{screen}")
+    return row_of(screen, TITLE_PREFIX)
 
 
 def _quit(connection: Connection) -> str:
-    connection.term.send("q")
-    assert connection.wait_for_exit() == "exit=0"
-    screen = connection.term.screen()
-    assert "Traceback" not in screen, screen
-    return screen
+    return quit_app(connection, TIMEOUT_S)
 
 
 def test_read_filter_mark_and_find_it_read_again_while_another_reader_does_not(

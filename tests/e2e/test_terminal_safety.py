@@ -3,7 +3,7 @@
 The feed's titles, bodies, links, authors, tags and channel name carry OSC 52 clipboard
 writes, OSC 0 title changes, CSI screen clears and cursor moves, bracketed-paste toggles, C1
 controls and bidi overrides. It is imported with ``newsdesk import``; the app then runs in a
-pseudo-terminal (``pty_app``) while a reader moves onto the article, opens it and opens the
+pseudo-terminal (``support.pty_app``) while a reader moves onto the article, opens it and opens the
 dialogs that show its text (links, export, tags, entity facets). Every byte the app wrote is
 kept and searched: none of the payloads may be in it, and sequences the app itself also
 writes (a screen clear at start, bracketed paste) may appear no more often than in a run on
@@ -20,8 +20,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
-from pty_app import PtyApp
-from test_tmux import Reader, _newsdesk, reader  # noqa: F401  (reader: a fixture)
+from support.pty_app import PtyApp
+from support.terminal import Reader, newsdesk_script
 
 pytestmark = pytest.mark.e2e
 
@@ -98,7 +98,7 @@ def _store(folder: Path, env: dict[str, str], hostile: bool) -> Path:
     feed.write_text(_feed(payload), encoding="utf-8")
     lines.write_text(_json_line(payload) + "\n", encoding="utf-8")
     store = folder / "articles.json"
-    command = [_newsdesk(), "import", "--db", str(store), str(feed), str(lines)]
+    command = [newsdesk_script(), "import", "--db", str(store), str(feed), str(lines)]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     # A raw ESC makes the XML malformed: the reader keeps what parsed (exit 1, partial).
     assert done.returncode in (0, 1), done.stderr
@@ -108,7 +108,7 @@ def _store(folder: Path, env: dict[str, str], hostile: bool) -> Path:
 
 def _session_bytes(store: Path, env: dict[str, str]) -> bytes:
     """Everything the app writes while a reader looks at both articles and their dialogs."""
-    app = PtyApp([_newsdesk(), "--db", str(store)], env, SIZE)
+    app = PtyApp([newsdesk_script(), "--db", str(store)], env, SIZE)
     try:
         app.wait_for("Quake")
         app.settle()
@@ -126,7 +126,7 @@ def _session_bytes(store: Path, env: dict[str, str]) -> bytes:
 
 def test_hostile_feed_writes_no_control_sequence_to_the_terminal(
     tmp_path: Path,
-    reader: Reader,  # noqa: F811
+    reader: Reader,
 ) -> None:
     env = reader.env
     clean = _session_bytes(_store(tmp_path / "clean", env, hostile=False), env)

@@ -13,8 +13,8 @@ import pytest
 from tui_support import FIVE_ARTICLES, generated_articles
 
 from store.article import Article
-from store.library import create_store, open_store
 from store.session import open_store_session
+from store.storage.library import create_store, open_store
 from tui.app import NewsdeskApp
 
 AppFactory = Callable[..., NewsdeskApp]

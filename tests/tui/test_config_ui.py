@@ -18,8 +18,8 @@ from tui_support import (
 )
 
 from store.article import Article, Entity
-from store.library import create_store
 from store.session import open_session
+from store.storage.library import create_store
 from tui.app import NewsdeskApp, _main_commands
 from tui.bindings import SCREEN_WIDGETS, key_uses
 from tui.screens.export import ExportScreen

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
+from support.feed_server import FeedServer
 from tui_support import count_text, shown_ids, wait_until
 
 from store.ingest.result import Subscription
@@ -19,38 +16,18 @@ RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Local Wire</ti
 </channel></rss>"""
 
 
-class _Feed(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path != "/feed.xml":
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "application/rss+xml")
-        self.send_header("Content-Length", str(len(RSS)))
-        self.end_headers()
-        self.wfile.write(RSS)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet."""
-
-
 @pytest.fixture
-def feed_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Feed)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+def feed_base(feed_server: FeedServer) -> str:
+    feed_server.serve("/feed.xml", RSS)
+    return feed_server.url()
 
 
 async def test_r_fetches_in_the_background_and_shows_new_articles(
-    make_app, store_path, feed_server, monkeypatch
+    make_app, store_path, feed_base, monkeypatch
 ) -> None:
-    monkeypatch.delenv("http_proxy", raising=False)
     app = make_app()
     add_feeds(
-        store_path, [Subscription(f"{feed_server}/feed.xml"), Subscription(f"{feed_server}/gone")]
+        store_path, [Subscription(f"{feed_base}/feed.xml"), Subscription(f"{feed_base}/gone")]
     )
     async with app.run_test(size=(120, 30)) as pilot:
         before = len(shown_ids(app))

@@ -11,8 +11,8 @@ import orjson
 from tui_support import generated_articles, wait_until
 
 from store.index.schema import index_path_for
-from store.library import create_store
 from store.session import open_store_session
+from store.storage.library import create_store
 from tui.app import NewsdeskApp
 
 

@@ -458,7 +458,7 @@ async def test_a_large_store_opens_at_once_and_catches_up_in_the_background(
     make_app, monkeypatch: pytest.MonkeyPatch, store_path: Path
 ):
     from store.index import sync
-    from store.library import create_store
+    from store.storage.library import create_store
 
     oldest_first = sorted(FIVE_ARTICLES, key=lambda article: article.published)
     create_store(store_path, oldest_first)  # the first batch holds the oldest

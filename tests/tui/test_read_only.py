@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import errno
 import os
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from support.feed_server import FeedServer
 from tui_support import drawn_row, shown_ids, wait_until
 
-from store import storage
 from store.ingest.result import Subscription
 from store.ingest.subscriptions import add_feeds
 from store.reading import ReadingState, journal
 from store.reading.journal import journal_path
+from store.storage import atomic as storage
 
 WIDE = (160, 48)
 UNREAD = "●"
@@ -93,26 +91,9 @@ RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Local Wire</ti
 </channel></rss>"""
 
 
-class _Feed(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "application/rss+xml")
-        self.send_header("Content-Length", str(len(RSS)))
-        self.end_headers()
-        self.wfile.write(RSS)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet."""
-
-
 @pytest.fixture
-def feed_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Feed)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/feed.xml"
-    server.shutdown()
-    thread.join()
+def feed_url(feed_server: FeedServer) -> str:
+    return feed_server.serve("/feed.xml", RSS)
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ from tui_support import (
 )
 
 from store.article import Article
-from store.library import create_store
 from store.session import open_store_session
+from store.storage.library import create_store
 from tui.app import NewsdeskApp
 
 WIDE = (160, 48)

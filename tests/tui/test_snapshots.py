@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from store.entities import with_entities
-from store.library import create_store, seed_articles
 from store.paths import bundled_seeds_dir
 from store.session import open_store_session
+from store.storage.library import create_store, seed_articles
 from tui.app import NewsdeskApp
 
 

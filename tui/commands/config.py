@@ -10,8 +10,15 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from store.config import CONFIG_ENV, Config, ConfigReport, config_path, read_config, render_config
-from store.sanitize import clean_line
+from store import (
+    CONFIG_ENV,
+    Config,
+    ConfigReport,
+    clean_line,
+    config_path,
+    read_config,
+    render_config,
+)
 from tui.commands.output import EXIT_OK, EXIT_PARTIAL, fail, say
 
 if TYPE_CHECKING:

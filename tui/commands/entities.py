@@ -15,14 +15,12 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from store import StoreError, clean_line
 from store.entities import BACKENDS, DEFAULT_BACKEND
-from store.errors import StoreError
-from store.sanitize import clean_line
 from tui.commands.output import EXIT_OK, EXIT_PARTIAL, fail
 
 if TYPE_CHECKING:
-    from store.article import Entity
-    from store.entities import Extractor
+    from store import Entity, Extractor
     from tui.commands.output import SubParsers
 
 _EPILOG = """\

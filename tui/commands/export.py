@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.errors import StoreError
+from store import StoreError
 from store.export import (
     FORMATS,
     check_not_store_file,
@@ -20,9 +20,7 @@ from tui.commands.output import EXIT_OK, fail, say
 from tui.commands.querying import caught_up_session, on_index, parse_cli_query, positive
 
 if TYPE_CHECKING:
-    from store.export import Exported
-    from store.query import Query
-    from store.session import Session
+    from store import Exported, Query, Session
     from tui.commands.output import SubParsers
 
 _EPILOG = """\
@@ -92,7 +90,7 @@ def export_query(
 ) -> Exported:
     """The articles ``query`` matches, exported; OPML with ``everything`` lists every
     subscription, not only those of the articles."""
-    from store.ingest.subscriptions import list_feeds
+    from store import list_feeds
 
     rowids = session.index.search(query)
     if limit is not None:

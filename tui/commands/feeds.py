@@ -10,13 +10,11 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.errors import StoreError
-from store.session import resolve_store
+from store import StoreError, resolve_store
 from tui.commands.output import EXIT_OK, EXIT_PARTIAL, EXIT_UNUSABLE, fail, print_json, say
 
 if TYPE_CHECKING:
-    from store.ingest.fetch import FetchOutcome
-    from store.ingest.result import Subscription
+    from store import FetchOutcome, Subscription
     from tui.commands.output import SubParsers
 
 
@@ -44,8 +42,7 @@ def add_parsers(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
 def _subscriptions(targets: list[str]) -> list[Subscription]:
     """URLs as given; anything that exists and is not a folder is read as OPML (a FIFO or a
     device is refused by the reader, not taken for a URL)."""
-    from store.ingest.reader import read_paths
-    from store.ingest.result import Subscription
+    from store import Subscription, read_paths
 
     found: list[Subscription] = []
     for target in targets:
@@ -62,7 +59,7 @@ def _subscriptions(targets: list[str]) -> list[Subscription]:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from store.ingest.subscriptions import add_feeds
+    from store import add_feeds
 
     try:
         feeds = _subscriptions(args.targets)
@@ -74,7 +71,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from store.ingest.subscriptions import list_feeds
+    from store import list_feeds
 
     try:
         feeds = list_feeds(resolve_store(args.db))
@@ -92,7 +89,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    from store.ingest.subscriptions import remove_feeds
+    from store import remove_feeds
 
     try:
         removed = remove_feeds(resolve_store(args.db), args.targets)
@@ -106,7 +103,7 @@ def run_remove(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from store.ingest.subscriptions import export_opml, list_feeds
+    from store import export_opml, list_feeds
 
     try:
         feeds = list_feeds(resolve_store(args.db))
@@ -117,7 +114,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_fetch(args: argparse.Namespace) -> int:
-    from store.ingest.refresh import refresh_feeds
+    from store import refresh_feeds
 
     try:
         path = resolve_store(args.db)

@@ -9,9 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from store import StoreError, resolve_store
 from store.entities import BACKENDS, DEFAULT_BACKEND
-from store.errors import StoreError
-from store.session import resolve_store
 from tui.commands.output import (
     EXIT_OK,
     EXIT_PARTIAL,
@@ -23,7 +22,7 @@ from tui.commands.output import (
 )
 
 if TYPE_CHECKING:
-    from store.ingest.importer import ImportSummary
+    from store import ImportSummary
     from tui.commands.output import SubParsers
 
 
@@ -49,9 +48,8 @@ def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     # Imported here so that opening the app does not load the readers' libraries.
+    from store import import_batches, read_batches
     from store.entities import get_backend
-    from store.ingest.importer import import_batches
-    from store.ingest.reader import read_batches
 
     try:
         get_backend(args.entities)  # an unusable backend fails before anything is read

@@ -8,7 +8,7 @@ import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from store.sanitize import clean_line
+from store import clean_line
 
 if TYPE_CHECKING:
     import argparse

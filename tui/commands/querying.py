@@ -7,10 +7,8 @@ import argparse
 from collections.abc import Callable
 from typing import TypeVar
 
-from store.errors import IndexDamaged
-from store.query import Query, QueryError, parse_query
+from store import IndexDamaged, Query, QueryError, Session, open_session, parse_query
 from store.query.nodes import excerpt
-from store.session import Session, open_session
 from tui.commands.output import LazyProgress, fail, warn
 
 T = TypeVar("T")

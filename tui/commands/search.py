@@ -10,14 +10,12 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from store.errors import StoreError
-from store.sanitize import clean_line
+from store import StoreError, clean_line
 from tui.commands.output import EXIT_OK, fail, print_json
 from tui.commands.querying import caught_up_session, on_index, parse_cli_query, positive
 
 if TYPE_CHECKING:
-    from store.query import Query
-    from store.session import Session
+    from store import Query, Session
     from tui.commands.output import SubParsers
 
 JSON_FIELDS = ("id", "title", "source", "published", "url")

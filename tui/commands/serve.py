@@ -8,9 +8,7 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.errors import StoreError
-from store.paths import reader_state_path
-from store.session import open_store_session, resolve_store
+from store import StoreError, open_store_session, reader_state_path, resolve_store
 from tui.commands.output import EXIT_OK, fail
 
 if TYPE_CHECKING:

@@ -6,12 +6,12 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from store.errors import StoreError
+from store import StoreError
 from tui.commands.output import EXIT_OK, fail, print_json, say
 from tui.commands.querying import caught_up_session, on_index
 
 if TYPE_CHECKING:
-    from store.session import Session
+    from store import Session
     from tui.commands.output import SubParsers
 
 
@@ -49,8 +49,8 @@ def run_info(args: argparse.Namespace) -> int:
 
 
 def run_compact(args: argparse.Namespace) -> int:
-    from store.compaction import compact
-    from store.paths import chosen_store_path, default_store_path
+    from store import chosen_store_path, default_store_path
+    from store.storage.compaction import compact
 
     path = chosen_store_path(args.db) or default_store_path()
     try:
@@ -70,8 +70,8 @@ def run_compact(args: argparse.Namespace) -> int:
 
 
 def run_convert(args: argparse.Namespace) -> int:
-    from store.migration import convert
-    from store.paths import chosen_store_path
+    from store import chosen_store_path
+    from store.storage.migration import convert
 
     source = chosen_store_path(args.db)
     if source is None:
@@ -87,7 +87,7 @@ def run_convert(args: argparse.Namespace) -> int:
 
 def store_info(session: Session) -> dict[str, Any]:
     """What ``store info`` says, as its JSON."""
-    from store.backends import open_backend
+    from store import open_backend
 
     index = session.index
     store = open_backend(session.store_path)

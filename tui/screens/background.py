@@ -11,11 +11,8 @@ from __future__ import annotations
 from textual import work
 from textual.binding import Binding, BindingType
 
-from store.errors import IndexBusy, StoreError
-from store.index import CatchUp
+from store import CatchUp, Fetched, IndexBusy, Session, StoreError, clean_line
 from store.index.sync import BATCH as BATCH_SHOWN
-from store.sanitize import clean_line
-from store.session import Fetched, Session
 from tui.screens.parts import MainParts
 from tui.widgets.search_bar import SearchBar
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.binding import Binding, BindingType
 
-from store.entities import Facet
+from store import Facet
 from tui.screens.parts import MainParts
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView

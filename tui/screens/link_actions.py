@@ -15,10 +15,8 @@ from typing import Any
 from textual import work
 from textual.binding import Binding, BindingType
 
-from store.article import Article
-from store.errors import StoreError
+from store import Article, StoreError, UnsafeLink, article_links, safe_url
 from store.export import check_not_store_file, export_documents, write_atomically
-from store.links import UnsafeLink, article_links, safe_url
 from tui.browser import open_in_browser
 from tui.screens.export import ExportScreen, default_export_path, display_path
 from tui.screens.links import LinkListScreen

@@ -19,15 +19,10 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from store.errors import StoreError
-from store.index.groups import Grouper
-from store.index.rows import ResultRows
+from store import Arrangement, Grouper, ResultRows, Session, StoreError, parse_query
 from store.index.searcher import RANK_WINDOW
-from store.query import parse_query
 from store.query.highlight import Span, hit_spans
 from store.query.nodes import Text, excerpt, positive_texts
-from store.reading import Arrangement
-from store.session import Session
 from tui.screens.arranging import ArrangingScreen
 from tui.screens.background import FETCH_BINDINGS, BackgroundWork
 from tui.screens.facet_actions import FACET_BINDINGS, FacetActions

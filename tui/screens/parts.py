@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
-from store.index.rows import ResultRows
+from store import Arrangement, ResultRows, Session
 from store.query.nodes import Query
-from store.reading import Arrangement
-from store.session import Session
 
 
 class MainParts(Screen[None]):

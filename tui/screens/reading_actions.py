@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
-from store.reading import TagChange
-from store.sanitize import clean_line
+from store import TagChange, clean_line
 from tui.screens.parts import MainParts
 from tui.screens.tags import TagsScreen
 from tui.widgets.article_list import ArticleList

@@ -14,9 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from store import Session, clean_line
 from store.reading.saved import MAX_NAME, SavedSearch
-from store.sanitize import clean_line
-from store.session import Session
 
 QUICK_KEYS = 9
 """Saved searches 1 to 9 open with their number key."""

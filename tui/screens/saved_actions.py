@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
-from store.reading import SavedSearch
-from store.sanitize import clean_line
+from store import SavedSearch, clean_line
 from tui.screens.parts import MainParts
 from tui.screens.saved import QUICK_KEYS, SavedSearchesScreen, SaveSearchScreen
 from tui.widgets.search_bar import SearchBar

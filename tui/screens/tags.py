@@ -17,8 +17,8 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
+from store import clean_line
 from store.reading.undo import TagChange, parse_tag_change, tag_key
-from store.sanitize import clean_line
 from tui.widgets.text_input import TextInput
 
 SHOWN_KNOWN = 8

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import platformdirs
 
-from store.paths import APP_NAME
+from store import APP_NAME
 
 DEFAULT_PORT = 2222
 DEFAULT_MAX_SESSIONS = 16

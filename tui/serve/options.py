@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from store.storage import open_regular
+from store.storage.atomic import open_regular
 from tui.serve.defaults import (
     DEFAULT_IDLE_TIMEOUT_S,
     DEFAULT_KEEPALIVE_S,

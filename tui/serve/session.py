@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import tui
-from store.paths import reader_state_path
+from store import reader_state_path
 from tui.serve.app_process import AppProcess
 from tui.serve.hub import Hub, Peer, printable
 from tui.serve.ssh import asyncssh

@@ -21,11 +21,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from store import ResultRows, clean_line
 from store.index import Row
 from store.index.groups import Group, Lines, local_date_text
-from store.index.rows import ResultRows
 from store.query.highlight import Span
-from store.sanitize import clean_line
 
 SOURCE_WIDTH = 10
 COMPACT_ROW = 60

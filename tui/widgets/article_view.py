@@ -31,13 +31,12 @@ from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from store.article import ENTITY_KINDS, Article, Entity
+from store import ENTITY_KINDS, Article, Entity, clean_line, clean_text
 from store.entities import canonical_names, extract_entities, outside_urls
 from store.fold import fold
 from store.links import UrlSpan, find_urls, hyperlink_target
 from store.query.highlight import Span, hit_spans, without_overlaps
 from store.query.nodes import Text as Term
-from store.sanitize import clean_line, clean_text
 from tui.widgets.article_body import ArticleBody
 
 SHOWN_BYTES = 1_000_000

@@ -11,8 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from store.entities import Facet
-from store.sanitize import clean_line
+from store import Facet, clean_line
 
 HEADINGS = {"person": "People", "org": "Organisations", "place": "Places", "misc": "Other"}
 FIELDS = {"person": "person", "org": "org", "place": "place"}

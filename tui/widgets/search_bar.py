@@ -16,7 +16,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Label
 
-from store.query import Query, QueryError, parse_query
+from store import Query, QueryError, parse_query
 from tui.widgets.text_input import TextInput
 
 PLACEHOLDER = 'search: words, "phrases", -not, OR, field:value'
