@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html.entities
+import re
 from collections.abc import Mapping
+from email.message import Message
 from io import BytesIO
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -23,15 +26,25 @@ _MAPPED_KEYS = frozenset(
 )
 
 
-def read_feed(data: bytes, context: Context, url: str = "") -> ReadResult:
-    """Articles of a feed; ``url`` (where it was fetched from) resolves relative links."""
-    headers = {"content-location": url} if url else None
+_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
+_CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
+_XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
+
+
+def read_feed(
+    data: bytes, context: Context, url: str = "", content_type: str = ""
+) -> ReadResult:
+    """Articles of a feed; ``url`` (where it was fetched from) resolves relative links, and
+    a charset in ``content_type`` (the response's ``Content-Type``) says how it is encoded."""
+    headers = _response_headers(url, content_type)
     # Whitespace before "<?xml" is a common publishing slip that strict XML parsers refuse.
     # A BytesIO, because feedparser treats raw bytes that name an existing file as a path.
-    parsed = feedparser.parse(BytesIO(data.lstrip()), sanitize_html=True, response_headers=headers)
+    source = BytesIO(numeric_entities(data.lstrip()))
+    parsed = feedparser.parse(source, sanitize_html=True, response_headers=headers)
     entries = parsed.get("entries") or []
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
-    if not entries and (problem is not None or not parsed.get("version")):
+    broken = problem is not None and _is_xml_error(problem)
+    if not entries and (broken or not parsed.get("version")):
         reason = f"not a readable feed ({_describe(problem)})" if problem else "not a feed"
         return ReadResult(rejects=[Reject(context.source, "", reason)])
     feed = parsed.get("feed") or {}
@@ -40,11 +53,43 @@ def read_feed(data: bytes, context: Context, url: str = "") -> ReadResult:
     feed_key = url or str(feed.get("link") or feed.get("id") or source)
     result = _entries(entries, feed_context, feed_key, url or _self_link(feed))
     result.feed_title = _plain_title(feed)
-    if problem is not None and _is_xml_error(problem):
+    if broken:
         result.rejects.append(
             Reject(context.source, "feed", f"malformed XML, kept what parsed: {_describe(problem)}")
         )
     return result
+
+
+def numeric_entities(data: bytes) -> bytes:
+    """HTML's named entities (``&nbsp;``, ``&eacute;``), which XML does not define, as the
+    numeric references it does: real feeds use them, and a strict parser stops at the
+    first. Text in CDATA sections is left as it is."""
+    if b"&" not in data:
+        return data
+    parts = _CDATA.split(data)
+    parts[::2] = [_ENTITY.sub(_numeric, part) for part in parts[::2]]
+    return b"".join(parts)
+
+
+def _numeric(match: re.Match[bytes]) -> bytes:
+    name = match[1]
+    if name in _XML_ENTITIES:
+        return match[0]
+    text = html.entities.html5.get(name.decode("ascii") + ";")
+    if text is None:
+        return match[0]
+    return b"".join(b"&#%d;" % ord(char) for char in text)
+
+
+def _response_headers(url: str, content_type: str) -> dict[str, str] | None:
+    """What feedparser is told of the response: where it came from, and its charset when
+    the server named one (without one, the document's own declaration stands)."""
+    headers = {"content-location": url} if url else {}
+    message = Message()
+    message["content-type"] = content_type
+    if content_type and message.get_param("charset"):
+        headers["content-type"] = content_type
+    return headers or None
 
 
 def _self_link(feed: Mapping[str, Any]) -> str:

@@ -201,7 +201,9 @@ def _attempt(request: FeedRequest, limits: _Limits, number: int) -> FetchOutcome
     if response.status == 304:
         return _not_modified(outcome, request)
     encodings = response.headers.get("Content-Encoding", "")
-    outcome.result = read_bytes(decode(response.body, encodings, limits.max_bytes), request.url)
+    body = decode(response.body, encodings, limits.max_bytes)
+    content_type = response.headers.get("Content-Type", "")
+    outcome.result = read_bytes(body, request.url, content_type=content_type)
     return outcome
 
 

@@ -135,8 +135,10 @@ def read_bytes(
     form: Format | None = None,
     modified: float | None = None,
     url: str = "",
+    content_type: str = "",
 ) -> ReadResult:
-    """Read one input held in memory (a file's contents or a fetched feed from ``url``)."""
+    """Read one input held in memory (a file's contents, or a feed fetched from ``url``
+    with its response's ``content_type``)."""
     form = form or detect(data, source)
     context = Context.now(source)
     if form in _REFUSED:
@@ -148,7 +150,7 @@ def read_bytes(
     if form is Format.JSON_LINES:
         return read_json_lines(data.splitlines(), context)
     if form is Format.FEED:
-        return read_feed(data, context, url=url)
+        return read_feed(data, context, url=url, content_type=content_type)
     if form is Format.OPML:
         return read_opml(data, context)
     return _read_plain(data, context, form, modified)
