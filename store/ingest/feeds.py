@@ -39,8 +39,8 @@ def read_feed(
     headers = _response_headers(url, content_type)
     # Whitespace before "<?xml" is a common publishing slip that strict XML parsers refuse.
     # A BytesIO, because feedparser treats raw bytes that name an existing file as a path.
-    source = BytesIO(numeric_entities(data.lstrip()))
-    parsed = feedparser.parse(source, sanitize_html=True, response_headers=headers)
+    stream = BytesIO(numeric_entities(data.lstrip()))
+    parsed = feedparser.parse(stream, sanitize_html=True, response_headers=headers)
     entries = parsed.get("entries") or []
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     broken = problem is not None and _is_xml_error(problem)
