@@ -18,6 +18,9 @@ field          meaning
 ``entities``   ``[[start, end, kind], ...]`` character spans over ``body``
                (the text of each is ``body[start:end]``); absent: not
                extracted yet
+``full_text``  the body came from the article's page: ``ok``; or
+               ``failed: REASON`` (the body is the feed's text); absent:
+               never fetched. Optional, kept in ``extra``
 =============  ==========================================================
 
 Version 1 wrote each entity as ``{start, end, kind, text}``, three times the bytes: such
@@ -36,6 +39,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 SCHEMA_VERSION = 2
+FULL_TEXT = "full_text"
 ENTITY_KINDS = ("person", "org", "place", "date", "figure", "misc")
 KNOWN_FIELDS = (
     "id",

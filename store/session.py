@@ -245,6 +245,28 @@ class Session:
         finally:
             index.close()
 
+    def fetch_whole_article(self, article_id: str) -> str:
+        """Fetch the article's page and store its whole text, the feed's kept as the
+        summary (network and file work, for a worker thread); "" when it is stored, else
+        why not, in one line (the reason is also stored with the article)."""
+        from store.ingest.fulltext import fetch_page, merged
+        from store.ingest.importer import import_into
+        from store.ingest.result import ReadResult
+
+        index = SearchIndex.open(self.store_path)
+        try:
+            rowid = index.rowid_of(article_id)
+            article = None if rowid is None else index.article(rowid)
+        finally:
+            index.close()
+        if article is None:
+            return "the article is no longer in the store"
+        if not article.url:
+            return "the article has no link to fetch its page from"
+        outcome = fetch_page(article.url)
+        import_into(self.store_path, ReadResult(articles=[merged(article, outcome)]))
+        return outcome.error
+
     def facets(self, rowids: list[int]) -> dict[str, list[Facet]]:
         """The entity facets of these rows, read on a connection of their own (for a
         worker thread); none from a damaged index (counted again once it is rebuilt)."""

@@ -102,6 +102,7 @@ PALETTE: tuple[tuple[str, str], ...] = (
     ("Preview", "main.preview"),
     ("Entities", "main.facets"),
     ("Fetch feeds", "main.fetch"),
+    ("Whole article", "main.whole_article"),
     ("Highlight", "view.highlight"),
     ("Mentioning", "view.mentioning"),
 )

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 from store import DB_ENV, StoreError, open_session
 from store.query.nodes import excerpt
 from tui import __version__
-from tui.commands import config, entities, export, feeds, ingest, search, serve, store
+from tui.commands import config, entities, export, extract, feeds, ingest, search, serve, store
 from tui.commands.output import EXIT_OK, EXIT_UNUSABLE, fail
 
 ERROR_CHARS = 300
@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_parser(commands, parent)
     feeds.add_parsers(commands, parent)
     entities.add_parser(commands, parent)
+    extract.add_parser(commands, parent)
     search.add_parser(commands, parent)
     export.add_parser(commands, parent)
     config.add_parser(commands, parent)

@@ -100,7 +100,7 @@ HELP_LAYOUT: tuple[tuple[str, tuple[Row, ...]], ...] = (
         ),
     ),
     ("Links and export", ("main.open_link", "main.copy_link", "main.links", "main.export")),
-    ("Feeds", ("main.fetch",)),
+    ("Feeds", ("main.fetch", "main.whole_article")),
     (
         "App",
         ("app.help", Shown("ctrl+p", "command palette: every action by name"), "app.quit"),

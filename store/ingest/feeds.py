@@ -31,9 +31,7 @@ _CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
 _XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
 
 
-def read_feed(
-    data: bytes, context: Context, url: str = "", content_type: str = ""
-) -> ReadResult:
+def read_feed(data: bytes, context: Context, url: str = "", content_type: str = "") -> ReadResult:
     """Articles of a feed; ``url`` (where it was fetched from) resolves relative links, and
     a charset in ``content_type`` (the response's ``Content-Type``) says how it is encoded."""
     headers = _response_headers(url, content_type)

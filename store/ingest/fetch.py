@@ -140,15 +140,15 @@ def fetch_feed(
         outcome = _fetch_with_retries(request, limits)
     except Exception as exc:  # the last line of defence: a bug must cost one feed, not all
         detail = f"unexpected error: {type(exc).__name__}: {exc}"
-        outcome = FetchOutcome(request.url, "failed", error=_one_line(detail))
+        outcome = FetchOutcome(request.url, "failed", error=shorten(detail))
     outcome.seconds = time.monotonic() - started
     return outcome
 
 
 def _fetch_with_retries(request: FeedRequest, limits: _Limits) -> FetchOutcome:
-    refusal = _refusal(request.url)
-    if refusal:
-        return FetchOutcome(request.url, "failed", error=refusal, attempts=0)
+    why = refusal(request.url)
+    if why:
+        return FetchOutcome(request.url, "failed", error=why, attempts=0)
     for attempt in range(limits.retries + 1):
         try:
             return _attempt(request, limits, attempt + 1)
@@ -165,18 +165,18 @@ def _failed(request: FeedRequest, failure: Failure, attempts: int) -> FetchOutco
         request.url,
         "failed",
         http_status=failure.http_status,
-        error=_one_line(message),
+        error=shorten(message),
         attempts=attempts,
     )
 
 
-def _refusal(url: str) -> str:
+def refusal(url: str) -> str:
     """Why ``url`` must not be fetched at all (only web addresses are), or ""."""
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname
     except ValueError as exc:
-        return _one_line(f"invalid address: {exc}")
+        return shorten(f"invalid address: {exc}")
     if parts.scheme.lower() not in WEB_SCHEMES:
         shown = f"a {parts.scheme}: address" if parts.scheme else "an address without http://"
         return f"only http:// and https:// addresses can be fetched, not {shown}"
@@ -219,6 +219,6 @@ def _moved(request: FeedRequest, redirects: RedirectHandler) -> str:
     return "" if redirects.permanent == request.url.strip() else redirects.permanent
 
 
-def _one_line(text: str) -> str:
+def shorten(text: str) -> str:
     text = clean_line(text)
     return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"

@@ -40,7 +40,7 @@ from store.storage.folder import LOCK_NAME
 from store.storage.segments import is_segmented
 
 FEEDS = "feeds"
-FeedUpdates = Mapping[str, Mapping[str, str]]
+FeedUpdates = Mapping[str, Mapping[str, Any]]
 REPLACED_KEPT = 20_000
 _VOLATILE = ("entities", "published", "published_estimated")
 
@@ -142,6 +142,15 @@ def _import(
             return
         writes = itertools.chain([first], plans.rest(batches))
         _write(store, new_store, plans, writes, feeds, entities)
+
+
+def stored_documents(path: Path, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The stored documents of the articles of ``ids`` that the store at ``path`` holds."""
+    store = open_backend(path)
+    if not store.exists() or not ids:
+        return {}
+    with _Lookup(store, new_store=False) as lookup:
+        return {article_id: doc for article_id, (_, doc, _) in lookup.stored(ids).items()}
 
 
 class _Lookup:
@@ -337,12 +346,15 @@ def _completed(
 
 
 def _update_feeds(table: dict[str, Any], updates: FeedUpdates) -> None:
-    """Apply fetch results; a title the reader gave a subscription is never overwritten."""
+    """Apply fetch results and the reader's settings; a fetch never overwrites a title the
+    subscription has (the reader's own name for it is set with ``rename``)."""
     for doc in table.values():
         if isinstance(doc, dict) and doc.get("url") in updates:
             update = dict(updates[doc["url"]])
             if doc.get("title"):
                 update.pop("title", None)
+            if "rename" in update:
+                update["title"] = update.pop("rename")
             doc.update(update)
 
 
@@ -377,6 +389,8 @@ def merge_feeds(table: dict[str, Any], feeds: Iterable[Subscription]) -> int:
             continue
         known.add(feed.url)
         table[str(next_key)] = {"url": feed.url, "title": feed.title}
+        if feed.full_text:
+            table[str(next_key)]["full_text"] = True
         next_key += 1
         added += 1
     return added

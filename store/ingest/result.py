@@ -20,6 +20,8 @@ class Subscription:
 
     url: str
     title: str = ""
+    full_text: bool = False
+    """Fetch each item's page for its whole text (``feeds add --full-text``)."""
 
 
 @dataclass

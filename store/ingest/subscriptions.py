@@ -27,11 +27,19 @@ class Feed:
     last_fetched: str = ""
     last_status: str = ""
     last_error: str = ""
+    full_text: bool = False
+    """Each item's page is fetched for its whole text."""
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> Feed:
-        fields = {name: str(doc.get(name) or "") for name in cls.__dataclass_fields__}
-        return cls(**fields)
+        texts = [name for name in cls.__dataclass_fields__ if name != "full_text"]
+        fields = {name: str(doc.get(name) or "") for name in texts}
+        return cls(**fields, full_text=doc.get("full_text") is True)
+
+
+SETTINGS = {"title": "a name for the feed", "full-text": "on or off"}
+"""What ``set_feed`` changes, and the values each takes."""
+_SWITCH = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 
 
 def list_feeds(path: Path) -> list[Feed]:
@@ -71,6 +79,35 @@ def remove_feeds(path: Path, targets: list[str]) -> list[str]:
             store.write(Change(feeds=kept), unplaced)
             refresh_index(path)
     return removed
+
+
+def set_feed(path: Path, target: str, settings: dict[str, str]) -> Feed:
+    """Change a subscription's settings (``SETTINGS``), found by URL or by the number
+    ``feeds list`` shows; the feed as it is now. Raises ``ValueError`` for a setting or
+    value that is not one, ``StoreError`` when no feed matches."""
+    update = _feed_settings(settings)
+    feeds = list_feeds(path)
+    found = [f for n, f in enumerate(feeds, 1) if target in (f.url, str(n))]
+    if not found:
+        raise StoreError(f"no subscription matches {target}")
+    import_into(path, ReadResult(), feed_updates={found[0].url: update})
+    return next(feed for feed in list_feeds(path) if feed.url == found[0].url)
+
+
+def _feed_settings(settings: dict[str, str]) -> dict[str, Any]:
+    update: dict[str, Any] = {}
+    for key, value in settings.items():
+        name = key.strip().lower().replace("_", "-")
+        if name == "title":
+            update["rename"] = value.strip()
+        elif name == "full-text" and value.strip().lower() in _SWITCH:
+            update["full_text"] = _SWITCH[value.strip().lower()]
+        elif name == "full-text":
+            raise ValueError(f"full-text={value}: say on or off")
+        else:
+            known = ", ".join(SETTINGS)
+            raise ValueError(f"{key}: not a feed setting (the settings are {known})")
+    return update
 
 
 def _matches(doc: Any, number: int, targets: list[str]) -> bool:

@@ -56,6 +56,8 @@ class Response:
     status: int
     headers: Message
     body: bytes
+    url: str = ""
+    """Where the body came from, after redirects."""
 
 
 class Failure(Exception):
@@ -79,13 +81,18 @@ class _TooLarge(Failure):
 
 
 def download(
-    request: Conditional, redirects: RedirectHandler, *, timeout: float, max_bytes: int
+    request: Conditional,
+    redirects: RedirectHandler,
+    *,
+    timeout: float,
+    max_bytes: int,
+    accept: str = ACCEPT,
 ) -> Response:
     """One request and its body; every network problem comes out as a ``Failure``."""
     try:
-        with _opener(redirects).open(_http_request(request), timeout=timeout) as response:
+        with _opener(redirects).open(_http_request(request, accept), timeout=timeout) as response:
             body = _read_body(response, max_bytes, redirects.deadline)
-            return Response(response.status, response.headers, body)
+            return Response(response.status, response.headers, body, response.url)
     except urllib.error.HTTPError as exc:
         with contextlib.closing(exc):
             if exc.code == 304:
@@ -97,8 +104,8 @@ def download(
         raise _classify(exc) from exc
 
 
-def _http_request(request: Conditional) -> urllib.request.Request:
-    headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
+def _http_request(request: Conditional, accept: str) -> urllib.request.Request:
+    headers = {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": "gzip, deflate"}
     if request.etag:
         headers["If-None-Match"] = _header_value(request.etag)
     if request.modified:

@@ -55,3 +55,13 @@ def test_bench_measures_every_headline_figure(tmp_path: Path, env: dict[str, str
 def test_the_benchmarks_readme_names_every_headline_figure() -> None:
     text = BENCH_README.read_text(encoding="utf-8")
     assert [name for name in HEADLINE if f"`{name}`" not in text] == []
+
+
+def test_the_extraction_benchmark_scores_generated_pages(env: dict[str, str]) -> None:
+    script = BENCH.with_name("extraction.py")
+    command = [sys.executable, str(script), "--pages", "12", "--json"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(done.stdout)
+    assert figures["pages"] == 12 and figures["refused"] == 0
+    assert 0.9 <= figures["f1"] <= 1.0 and figures["pages_per_s"] > 0

@@ -159,7 +159,7 @@ async def test_tab_moves_focus_between_panes(make_app):
 
 async def test_help_lists_every_key_and_escape_closes_it(make_app):
     app = make_app()
-    async with app.run_test(size=(120, 110)) as pilot:  # tall enough for the whole table
+    async with app.run_test(size=(120, 120)) as pilot:  # tall enough for the whole table
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.pause()

@@ -30,6 +30,7 @@ from tui.screens.link_actions import LINK_BINDINGS, LinkActions
 from tui.screens.panes import PANE_BINDINGS, PaneActions, wants_preview
 from tui.screens.reading_actions import READING_BINDINGS, ReadingStateActions
 from tui.screens.saved_actions import SAVED_BINDINGS, SavedSearchActions
+from tui.screens.whole_article import WHOLE_BINDINGS, WholeArticle
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
 from tui.widgets.entity_facets import EntityFacets
@@ -51,6 +52,7 @@ class MainScreen(
     SavedSearchActions,
     FacetActions,
     BackgroundWork,
+    WholeArticle,
 ):
     """Routes messages between the panes and runs the query; the parts do the rest."""
 
@@ -61,6 +63,7 @@ class MainScreen(
         *FACET_BINDINGS,
         *SAVED_BINDINGS,
         *LINK_BINDINGS,
+        *WHOLE_BINDINGS,
         *READING_BINDINGS[2:],
     ]
     """Keys that act on the current article wherever the focus is."""

@@ -32,6 +32,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from store import ENTITY_KINDS, Article, Entity, clean_line, clean_text
+from store.article import FULL_TEXT
 from store.entities import canonical_names, extract_entities, outside_urls
 from store.fold import fold
 from store.links import UrlSpan, find_urls, hyperlink_target
@@ -42,6 +43,8 @@ from tui.widgets.article_body import ArticleBody
 SHOWN_BYTES = 1_000_000
 """How much of an article's text the pane shows (UTF-8): a long book, far more than any
 news article; the rest is a link away."""
+EXCERPT_CHARS = 600
+"""A feed article shorter than this may be an excerpt: the pane says W fetches the rest."""
 FIELD_CHARS = 2_000
 """A header field (title, source, author, link, tags) is cut to this length."""
 HITS_AT_ONCE = 50_000
@@ -492,6 +495,8 @@ class ArticleView(VerticalScroll, can_focus=True):
         if tags := _all_tags(article.tags, self.tags_of(article.id)):
             line = _field(" ".join(f"#{tag}" for tag in tags))
             text.append("\n" + line, style=self._style("article-view--meta"))
+        if note := excerpt_note(article):
+            text.append("\n" + note, style=self._style("article-view--meta") + Style(italic=True))
         return text
 
     def _legend(self) -> Text:
@@ -591,6 +596,17 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def action_toggle_highlight(self) -> None:
         self.highlight = not self.highlight
+
+
+def excerpt_note(article: Article) -> str:
+    """Said under the header when the pane shows a feed's excerpt rather than the article."""
+    status = str(article.extra.get(FULL_TEXT) or "")
+    if status.startswith("failed:"):
+        reason = _field(status.removeprefix("failed:").strip())
+        return f"Feed excerpt only: the page could not be read ({reason}); W tries again"
+    if status != "ok" and article.url and len(article.body) < EXCERPT_CHARS:
+        return "Feed excerpt only? W fetches the whole article from its page"
+    return ""
 
 
 def _field(text: str) -> str:

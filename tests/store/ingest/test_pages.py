@@ -1,0 +1,165 @@
+"""The main text of article pages (``store.ingest.pages``) and fetching them politely
+(``store.ingest.fulltext``), against pages written like real news sites and a local server."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import support
+from support.feed_server import FeedServer, Handler
+
+from store.ingest.fulltext import MAX_PAGE_BYTES, fetch_page, fetch_pages, page_text
+from store.ingest.pages import MAX_PAGE_CHARS, NotAnArticle, extract_page
+
+PAGES = support.FIXTURES / "pages"
+HARBOUR = (PAGES / "harbour.html").read_text(encoding="utf-8")
+ARTICLE_WORDS = (
+    "The old port of Valletta reopened to fishing boats on Monday",
+    "42 million euros",
+    "What changes for the fishermen",
+    "Forty new berths for boats under twelve metres.",
+    "Cold storage for the cooperative's catch.",
+    "We waited a long time",
+    "the harbour authority expects the cruise terminal to reopen in October",
+)
+AROUND_IT = (
+    "We use cookies",
+    "Accept all",
+    "Business",
+    "Share on Facebook",
+    "Advertisement",
+    "Read more",
+    "Ferry timetable",
+    "Related stories",
+    "New ferry to Gozo",
+    "morning briefing",
+    "disgrace",
+    "Sundays",
+    "All rights reserved",
+    "dataLayer",
+    "min-height",
+)
+
+
+def test_the_article_is_kept_whole_and_nothing_around_it() -> None:
+    text = extract_page(HARBOUR, "https://chronicle.example/harbour").text
+    flat = " ".join(text.split())
+    for words in ARTICLE_WORDS:
+        assert words in flat, words
+    for words in AROUND_IT:
+        assert words not in flat, words
+
+
+def test_paragraphs_lists_and_links_keep_their_form() -> None:
+    text = extract_page(HARBOUR).text
+    assert "[The final report](https://gov.example/harbour-report)" in text
+    assert "\n\n" in text, "paragraphs stay apart"
+    assert any(line.lstrip().startswith("*") for line in text.splitlines()), "list bullets"
+
+
+def test_the_page_says_who_wrote_it_when_and_what_the_picture_shows() -> None:
+    page = extract_page(HARBOUR)
+    assert page.title == "Harbour works reopen the old port of Valletta"
+    assert page.author == "Maria Camilleri"
+    assert page.published.startswith("2025-03-03")
+    assert page.caption == "Fishing boats return to the Grand Harbour on Monday morning."
+
+
+def test_a_home_page_is_not_an_article() -> None:
+    with pytest.raises(NotAnArticle) as caught:
+        extract_page((PAGES / "home.html").read_text(encoding="utf-8"))
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("markup", ["", "just some words, no markup at all", "%PDF-1.7 \x00\x01"])
+def test_what_is_not_html_is_said_in_one_line(markup: str) -> None:
+    with pytest.raises(NotAnArticle, match="not an HTML page"):
+        extract_page(markup)
+
+
+def test_a_huge_page_is_refused_before_it_is_parsed() -> None:
+    started = time.monotonic()
+    with pytest.raises(NotAnArticle, match="too large"):
+        extract_page("<p>" + "x" * MAX_PAGE_CHARS + "</p>")
+    assert time.monotonic() - started < 1.0
+
+
+def test_scripts_in_the_article_are_not_text() -> None:
+    hostile = HARBOUR.replace(
+        "<h2>What changes", "<script>document.write('PWNED')</script><h2>What changes"
+    )
+    assert "PWNED" not in extract_page(hostile).text
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected"),
+    [
+        ("Genève".encode("latin-1"), "text/html; charset=ISO-8859-1", "Genève"),
+        (b'<meta charset="windows-1252"><p>' + "café".encode("cp1252"), "text/html", "café"),
+        ("Zürich".encode(), "text/html", "Zürich"),
+        ("Kraków".encode("cp1252", errors="replace") + b"\x9c", "", "Krak"),
+    ],
+    ids=["header", "meta", "utf-8", "not utf-8"],
+)
+def test_a_page_is_read_in_the_charset_it_names(body: bytes, content_type: str, expected: str):
+    assert expected in page_text(body, content_type)
+
+
+# Fetching -------------------------------------------------------------------------------
+
+
+def test_a_page_is_fetched_and_extracted(feed_server: FeedServer) -> None:
+    url = feed_server.serve("/harbour", HARBOUR.encode(), content_type="text/html")
+    outcome = fetch_page(url)
+    assert outcome.error == ""
+    assert outcome.page is not None and "42 million euros" in outcome.page.text
+    [headers] = feed_server.headers_for("/harbour")
+    assert headers["User-Agent"].startswith("newsdesk/")
+    assert "text/html" in headers["Accept"]
+
+
+@pytest.mark.parametrize(
+    ("route", "reason"),
+    [
+        (lambda h, hit: h.send(404, b"gone"), "404"),
+        (lambda h, hit: h.send(200, b"%PDF-1.7", Content_Type="application/pdf"), "not an HTML"),
+        (
+            lambda h, hit: h.send(200, b"", Content_Length=str(MAX_PAGE_BYTES + 1)),
+            "larger than",
+        ),
+        (lambda h, hit: h.send(301, Location="file:///etc/passwd"), "non-web address"),
+        (
+            lambda h, hit: h.send(200, b"<html><body><p>Subscribe to read.</p></body></html>"),
+            "article",
+        ),
+    ],
+    ids=["404", "pdf", "too-large", "to-file", "paywall"],
+)
+def test_a_page_that_cannot_be_had_says_why_in_one_line(
+    feed_server: FeedServer, route, reason: str
+) -> None:
+    feed_server.routes["/page"] = route
+    outcome = fetch_page(feed_server.url("/page"), retries=0)
+    assert outcome.page is None
+    assert reason in outcome.error and "\n" not in outcome.error
+
+
+def test_no_more_than_two_pages_at_once_from_one_host(feed_server: FeedServer) -> None:
+    lock, busy, most = threading.Lock(), [0], [0]
+
+    def slow(h: Handler, hit: int) -> None:
+        with lock:
+            busy[0] += 1
+            most[0] = max(most[0], busy[0])
+        time.sleep(0.15)
+        with lock:
+            busy[0] -= 1
+        h.send(200, HARBOUR.encode(), Content_Type="text/html")
+
+    for n in range(6):
+        feed_server.routes[f"/p{n}"] = slow
+    outcomes = fetch_pages([feed_server.url(f"/p{n}") for n in range(6)], workers=6)
+    assert all(outcome.page is not None for outcome in outcomes.values())
+    assert most[0] == 2
