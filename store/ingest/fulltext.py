@@ -85,17 +85,27 @@ def _attempt(url: str, timeout: float) -> Page:
 
 def page_text(body: bytes, content_type: str = "") -> str:
     """An HTML page's text: in the charset its server names, else the one its markup
-    declares, else UTF-8 (and Windows-1252 for what is not UTF-8)."""
-    for charset in (_header_charset(content_type), _markup_charset(body)):
-        if charset:
-            try:
-                return body.decode(charset, errors="replace")
-            except LookupError:  # a charset Python does not know
-                continue
+    declares, else UTF-8. A page that is not the UTF-8 it claims to be (a common slip) is
+    read as Windows-1252, the web's usual other encoding; one that is valid UTF-8 while it
+    claims a Western single-byte charset is read as UTF-8 (no Latin-1 text is both)."""
+    declared = _header_charset(content_type) or _markup_charset(body) or "utf-8"
+    western = declared.lower().replace("_", "-") in _WESTERN
+    if declared.lower() in _UTF8 or (western and not body.isascii()):
+        try:
+            return body.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            declared = declared if western else "cp1252"
     try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace")
+        return body.decode(declared, errors="replace")
+    except LookupError:  # a charset Python does not know
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body.decode("cp1252", errors="replace")
+
+
+_UTF8 = ("utf-8", "utf8", "utf-8-sig")
+_WESTERN = ("iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii")
 
 
 def _media_type(content_type: str) -> str:

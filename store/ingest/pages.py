@@ -26,7 +26,7 @@ MAX_PAGE_CHARS = 8_000_000
 """A page longer than this is not read (a real article page is well under 1 MB)."""
 _BOILERPLATE_LINE = re.compile(
     r"\W*(?:(?:read more|related(?: stories| articles| coverage| content)?|see also|also read"
-    r"|more on this story|recommended|watch|listen)\s*[:|»›] ?[^\n]{0,160}"
+    r"|more on this story|recommended|watch|listen)\s*[:|\u00bb\u203a] ?[^\n]{0,160}"
     r"|(?:story continues below )?advertisement|skip advertisement)\W*",
     re.IGNORECASE,
 )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -163,3 +164,71 @@ def test_no_more_than_two_pages_at_once_from_one_host(feed_server: FeedServer) -
     outcomes = fetch_pages([feed_server.url(f"/p{n}") for n in range(6)], workers=6)
     assert all(outcome.page is not None for outcome in outcomes.values())
     assert most[0] == 2
+
+
+def test_an_amp_page_gives_its_article_and_every_author() -> None:
+    page = extract_page((PAGES / "amp.html").read_text(encoding="utf-8"))
+    flat = " ".join(page.text.split())
+    assert "The night train between Vienna and Paris ran again on Monday" in flat
+    assert "arrives at the Gare de l'Est shortly before ten" in flat
+    for around in ("Menu", "Advertisement", "Privacy", "amp-start"):
+        assert around not in flat, around
+    assert page.author == "Lena Huber, Paul Martin"
+    assert page.published == "2025-02-10T06:00:00+00:00"
+
+
+def test_a_paywalled_teaser_is_not_taken_for_the_article() -> None:
+    with pytest.raises(NotAnArticle, match=r"too little text|no article"):
+        extract_page((PAGES / "paywall.html").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("Genève".encode("latin-1"), "text/html; charset=utf-8"),
+        ("Genève".encode(), "text/html; charset=iso-8859-1"),
+        (b'<meta charset="utf-8"><p>' + "Genève".encode("latin-1"), ""),
+    ],
+    ids=["latin-1 sent as utf-8", "utf-8 sent as latin-1", "latin-1 declared utf-8"],
+)
+def test_a_wrong_charset_still_reads(body: bytes, content_type: str) -> None:
+    assert "Genève" in page_text(body, content_type)
+
+
+def test_a_gzipped_page_is_read(feed_server: FeedServer) -> None:
+    import gzip
+
+    body = gzip.compress(HARBOUR.encode())
+    feed_server.routes["/gz"] = lambda h, hit: h.send(
+        200, body, Content_Type="text/html", Content_Encoding="gzip"
+    )
+    outcome = fetch_page(feed_server.url("/gz"))
+    assert outcome.page is not None and "42 million euros" in outcome.page.text
+
+
+def test_a_30_mb_page_without_a_length_is_cut_off(feed_server: FeedServer) -> None:
+    def huge(h: Handler, hit: int) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html")
+        h.end_headers()
+        chunk = b"<p>" + b"word " * 20_000 + b"</p>"
+        with contextlib.suppress(OSError):  # the client hangs up at the cap
+            for _ in range(30 * 1024 * 1024 // len(chunk)):
+                h.wfile.write(chunk)
+
+    feed_server.routes["/huge"] = huge
+    started = time.monotonic()
+    outcome = fetch_page(feed_server.url("/huge"), retries=0)
+    assert outcome.page is None and "larger than 5 MB" in outcome.error
+    assert time.monotonic() - started < 10
+
+
+def test_a_slow_page_and_a_redirect_loop_fail_in_time(feed_server: FeedServer) -> None:
+    feed_server.routes["/slow"] = lambda h, hit: feed_server.stop.wait(5)
+    feed_server.routes["/loop"] = lambda h, hit: h.send(302, Location="/loop")
+    started = time.monotonic()
+    slow = fetch_page(feed_server.url("/slow"), timeout=1.0, retries=0)
+    assert slow.page is None and "timed out" in slow.error
+    loop = fetch_page(feed_server.url("/loop"), retries=0)
+    assert loop.page is None and "redirect" in loop.error.lower()
+    assert time.monotonic() - started < 5
