@@ -1,13 +1,14 @@
 """Fetch feeds over HTTP(S): conditional, compressed, redirect-aware, retried and bounded.
 
 Every failure becomes a ``FetchOutcome`` with a one-line reason, so one bad feed never stops
-a refresh of many. Only the standard library is used; the transport is in ``transport`` and
-parsing is left to ``read_bytes``.
+a refresh of many. Feeds are fetched by worker threads, at most ``PER_HOST`` at once to one
+host; the HTTP transport (httpx) is in ``transport`` and parsing is left to ``read_bytes``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +26,25 @@ from store.ingest.transport import Failure, RedirectHandler, decode, download
 from store.sanitize import clean_line
 
 MAX_ERROR_CHARS = 200
+PER_HOST = 2
+"""Requests at once to one host, however many workers there are (a polite client's limit)."""
+
+
+class HostGates:
+    """One gate per host of ``urls``: at most ``per_host`` requests through each at once."""
+
+    def __init__(self, urls: Sequence[str], per_host: int = PER_HOST) -> None:
+        self._gates = {host_of(url): threading.BoundedSemaphore(per_host) for url in urls}
+
+    def __call__(self, url: str) -> threading.BoundedSemaphore:
+        return self._gates[host_of(url)]
+
+
+def host_of(url: str) -> str:
+    try:
+        return (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -95,8 +115,14 @@ def fetch_all(
     """
     if not requests:
         return []
+    gates = HostGates([request.url for request in requests])
     task = partial(
-        _fetch_and_report, timeout=timeout, retries=retries, backoff=backoff, report=on_outcome
+        _fetch_and_report,
+        timeout=timeout,
+        retries=retries,
+        backoff=backoff,
+        report=on_outcome,
+        gates=gates,
     )
     pool = ThreadPoolExecutor(max(1, min(workers, len(requests))), "newsdesk-fetch")
     try:
@@ -113,8 +139,10 @@ def _fetch_and_report(
     retries: int,
     backoff: float,
     report: Callable[[FetchOutcome], None] | None,
+    gates: HostGates,
 ) -> FetchOutcome:
-    outcome = fetch_feed(request, timeout=timeout, retries=retries, backoff=backoff)
+    with gates(request.url):
+        outcome = fetch_feed(request, timeout=timeout, retries=retries, backoff=backoff)
     if report is not None:
         with contextlib.suppress(Exception):  # a broken progress line must not lose the data
             report(outcome)

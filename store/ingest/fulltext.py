@@ -10,7 +10,6 @@ the reason is kept with the article and said in the fetch summary.
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -18,18 +17,16 @@ from dataclasses import dataclass, replace
 from email.message import Message
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from store.article import FULL_TEXT, Article
 from store.errors import StoreError
-from store.ingest.fetch import refusal, shorten
+from store.ingest.fetch import PER_HOST, HostGates, refusal, shorten
 from store.ingest.importer import stored_documents
 from store.ingest.pages import NotAnArticle, Page, extract_page
 from store.ingest.transport import Failure, RedirectHandler, decode, download
 
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 MAX_PAGE_BYTES = 5 * 1024 * 1024
-PER_HOST = 2
 WORKERS = 8
 TIMEOUT_S = 15.0
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -138,10 +135,10 @@ def fetch_pages(
     wanted = list(dict.fromkeys(urls))
     if not wanted:
         return {}
-    gates = {_host(url): threading.BoundedSemaphore(per_host) for url in wanted}
+    gates = HostGates(wanted, per_host)
 
     def one(url: str) -> PageOutcome:
-        with gates[_host(url)]:
+        with gates(url):
             outcome = fetch_page(url, timeout=timeout)
         if on_page is not None:
             on_page(outcome)
@@ -149,13 +146,6 @@ def fetch_pages(
 
     with ThreadPoolExecutor(max(1, min(workers, len(wanted))), "newsdesk-pages") as pool:
         return dict(zip(wanted, pool.map(one, wanted), strict=True))
-
-
-def _host(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
 
 
 def with_whole_text(

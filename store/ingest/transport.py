@@ -1,25 +1,30 @@
-"""The HTTP transport behind ``fetch``: one request, its body, and why it failed.
+"""The HTTP transport behind ``fetch`` and full-text pages: one request, its body, and why
+it failed.
 
-Only HTTP(S) is spoken, each attempt is bounded in time and size, and every network problem
+Requests go through one pooled httpx client per process (kept-alive connections, HTTP/2
+where the server offers it, the environment's proxies). Only HTTP(S) is spoken; redirects
+are followed here, at most ``MAX_REDIRECTS``, to web addresses only, remembering where the
+permanent ones lead; each attempt is bounded in time as a whole (connect, headers and body)
+and in size (bodies are read raw and decompressed here, with a cap). Every network problem
 is raised as a ``Failure`` with a one-line message and whether another attempt might help;
 deciding whether to retry is left to the caller.
 """
 
 from __future__ import annotations
 
-import contextlib
 import email.utils
-import http.client
 import ssl
+import threading
 import time
-import urllib.error
-import urllib.request
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
-from typing import IO, Protocol
-from urllib.parse import quote, urlsplit, urlunsplit
+from http import HTTPStatus
+from typing import Protocol
+from urllib.parse import urljoin, urlsplit
+
+import httpx
 
 from store.sanitize import clean_line
 
@@ -29,13 +34,13 @@ ACCEPT = (
     "application/rdf+xml;q=0.9, application/json;q=0.8, application/xml;q=0.8, "
     "text/xml;q=0.8, */*;q=0.5"
 )
+ACCEPT_ENCODING = "gzip, deflate, br"
 WEB_SCHEMES = ("http", "https")
 MAX_RETRY_AFTER = 5.0  # seconds; a server asking for a longer pause is not retried
+MAX_REDIRECTS = 10
 _CHUNK = 64 * 1024
 _PERMANENT = (301, 308)
-_URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
-_REFUSED_REDIRECT = "Redirection to url"
-_REDIRECT_LOOP = urllib.request.HTTPRedirectHandler.inf_msg.splitlines()[0]
+_REDIRECTS = (301, 302, 303, 307, 308)
 
 
 class Conditional(Protocol):
@@ -51,7 +56,7 @@ class Conditional(Protocol):
 
 @dataclass(frozen=True)
 class Response:
-    """A response with its whole body read; a 304 has none."""
+    """A response with its whole body read (still encoded); a 304 has none."""
 
     status: int
     headers: Message
@@ -77,6 +82,42 @@ class _TooLarge(Failure):
     """A body, or what it decompresses to, over the size limit."""
 
 
+class RedirectHandler:
+    """Where one attempt's redirects led: only the unbroken run of 301/308 hops from the
+    requested address counts as permanent (after a temporary hop, later addresses are not
+    the resource's home)."""
+
+    def __init__(self, deadline: float) -> None:
+        self.permanent = ""
+        self.deadline = deadline  # the attempt as a whole, every hop included
+        self._temporary = False
+
+    def followed(self, code: int, target: str) -> None:
+        self._temporary = self._temporary or code not in _PERMANENT
+        if not self._temporary:
+            self.permanent = target
+
+
+# The client -----------------------------------------------------------------------------
+
+_client: httpx.Client | None = None
+_client_lock = threading.Lock()
+
+
+def client() -> httpx.Client:
+    """The process's pooled client (thread-safe; made on first use)."""
+    global _client
+    with _client_lock:
+        if _client is None:
+            _client = httpx.Client(
+                http2=True,
+                follow_redirects=False,
+                limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+                headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
+            )
+        return _client
+
+
 # One request ----------------------------------------------------------------------------
 
 
@@ -88,29 +129,30 @@ def download(
     max_bytes: int,
     accept: str = ACCEPT,
 ) -> Response:
-    """One request and its body; every network problem comes out as a ``Failure``."""
-    try:
-        with _opener(redirects).open(_http_request(request, accept), timeout=timeout) as response:
-            body = _read_body(response, max_bytes, redirects.deadline)
-            return Response(response.status, response.headers, body, response.url)
-    except urllib.error.HTTPError as exc:
-        with contextlib.closing(exc):
-            if exc.code == 304:
-                return Response(304, exc.headers, b"")
-            raise _http_failure(exc) from None
-    except Failure:
-        raise
-    except Exception as exc:
-        raise _classify(exc) from exc
+    """One request, its redirects and its body; every network problem is a ``Failure``."""
+    url = request.url.strip()
+    headers = _headers(request, accept)
+    for hop in range(MAX_REDIRECTS + 1):
+        status, response_headers, body = _exchange(url, headers, timeout, max_bytes, redirects)
+        if status not in _REDIRECTS:
+            break
+        if hop == MAX_REDIRECTS:
+            raise Failure(f"too many redirects (HTTP {status})", retry=False, http_status=status)
+        url = _next_hop(url, status, response_headers, redirects)
+    if status == 304:
+        return Response(304, response_headers, b"", url)
+    if status >= 400:
+        raise _http_failure(status, response_headers)
+    return Response(status, response_headers, body, url)
 
 
-def _http_request(request: Conditional, accept: str) -> urllib.request.Request:
-    headers = {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": "gzip, deflate"}
+def _headers(request: Conditional, accept: str) -> dict[str, str]:
+    headers = {"Accept": accept}
     if request.etag:
         headers["If-None-Match"] = _header_value(request.etag)
     if request.modified:
         headers["If-Modified-Since"] = _header_value(request.modified)
-    return urllib.request.Request(_ascii_url(request.url.strip()), headers=headers)
+    return headers
 
 
 def _header_value(value: str) -> str:
@@ -118,83 +160,63 @@ def _header_value(value: str) -> str:
     return " ".join(value.split())
 
 
-def _ascii_url(url: str) -> str:
-    """urllib sends the request line as ASCII: hosts become IDNA, the rest %-encoded."""
-    if url.isascii():
-        return url
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if not netloc.isascii():
-        port = f":{parts.port}" if parts.port else ""
-        netloc = (parts.hostname or "").encode("idna").decode("ascii") + port
-    rest = (quote(part, safe=_URL_SAFE) for part in (parts.path, parts.query, parts.fragment))
-    return urlunsplit((parts.scheme, netloc, *rest))
+def _exchange(
+    url: str, headers: dict[str, str], timeout: float, max_bytes: int, redirects: RedirectHandler
+) -> tuple[int, Message, bytes]:
+    """One HTTP exchange: the status, the headers and, unless it redirects or fails, the
+    body as sent."""
+    left = redirects.deadline - time.monotonic()
+    if left <= 0:
+        raise Failure("timed out", retry=True)
+    try:
+        request = client().build_request("GET", url, headers=headers, timeout=min(timeout, left))
+        response = client().send(request, stream=True)
+        try:
+            body = b""
+            if response.status_code not in _REDIRECTS and response.status_code < 300:
+                body = _read_body(response, max_bytes, redirects.deadline)
+            return response.status_code, _message(response.headers), body
+        finally:
+            response.close()
+    except Failure:
+        raise
+    except Exception as exc:
+        raise _classify(exc) from exc
 
 
-def _opener(redirects: RedirectHandler) -> urllib.request.OpenerDirector:
-    """An opener that speaks only HTTP(S): no file:, ftp: or data: handlers exist in it."""
-    opener = urllib.request.OpenerDirector()
-    handlers: tuple[urllib.request.BaseHandler, ...] = (
-        urllib.request.ProxyHandler(),
-        urllib.request.UnknownHandler(),
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(),
-        urllib.request.HTTPDefaultErrorHandler(),
-        redirects,
-        urllib.request.HTTPErrorProcessor(),
-    )
-    for handler in handlers:
-        opener.add_handler(handler)
-    return opener
+def _next_hop(url: str, status: int, headers: Message, redirects: RedirectHandler) -> str:
+    location = (headers.get("Location") or "").strip()
+    if not location:
+        raise Failure(f"redirect without a usable Location (HTTP {status})", retry=False)
+    target = urljoin(url, location)
+    if urlsplit(target).scheme.lower() not in WEB_SCHEMES:
+        message = f"redirected to a non-web address (HTTP {status})"
+        raise Failure(message, retry=False, http_status=status)
+    redirects.followed(status, target)
+    return target
 
 
-class RedirectHandler(urllib.request.HTTPRedirectHandler):
-    """Follows redirects as urllib does, remembering where the permanent ones lead.
-
-    Only the unbroken run of 301/308 hops from the requested address counts: after a
-    temporary hop, later addresses are not the feed's permanent home.
-    """
-
-    def __init__(self, deadline: float) -> None:
-        self.permanent = ""
-        self._temporary = False
-        self.deadline = deadline  # each hop gets a fresh socket timeout; the attempt does not
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: http.client.HTTPMessage,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        fp.close()  # urllib reads a redirect's body without limit; a closed one reads as b""
-        if time.monotonic() > self.deadline:
-            raise Failure("timed out", retry=True)
-        if urlsplit(newurl).scheme.lower() not in WEB_SCHEMES:
-            raise Failure(f"redirected to a non-web address: {newurl[:80]}", retry=False)
-        self._temporary = self._temporary or code not in _PERMANENT
-        if not self._temporary:
-            self.permanent = newurl
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+def _message(headers: httpx.Headers) -> Message:
+    """Response headers as an ``email.message.Message``, as the rest of ingest reads them."""
+    message = Message()
+    for name, value in headers.multi_items():
+        message[name] = value
+    return message
 
 
-def _read_body(response: http.client.HTTPResponse, max_bytes: int, deadline: float) -> bytes:
-    """At most ``max_bytes`` of body; ``read1`` returns what has arrived, so the deadline holds."""
+def _read_body(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
+    """At most ``max_bytes`` of raw body; each chunk is what has arrived, so the deadline
+    holds against a server that trickles."""
     declared = response.headers.get("Content-Length", "").strip()
     if declared.isdigit() and int(declared) > max_bytes:
         raise _too_large(max_bytes)
     body = bytearray()
-    while len(body) <= max_bytes:
-        chunk = response.read1(min(_CHUNK, max_bytes + 1 - len(body)))
-        if not chunk:
-            break
+    for chunk in response.iter_raw():  # as it arrives: a chunk size would wait to fill it
         body += chunk
+        if len(body) > max_bytes:
+            raise _too_large(max_bytes)
         if time.monotonic() > deadline:
             raise Failure("timed out", retry=True)
-    if len(body) > max_bytes:
-        raise _too_large(max_bytes)
     return bytes(body)
 
 
@@ -202,7 +224,8 @@ def _read_body(response: http.client.HTTPResponse, max_bytes: int, deadline: flo
 
 
 def decode(body: bytes, encodings: str, max_bytes: int) -> bytes:
-    """Undo gzip/deflate ourselves (urllib does not), in reverse order of application."""
+    """Undo gzip, deflate and brotli ourselves, in reverse order of application, so that
+    no encoding can expand past ``max_bytes``."""
     for coding in reversed([c.strip().lower() for c in encodings.split(",") if c.strip()]):
         if not body or coding == "identity":
             continue
@@ -210,6 +233,8 @@ def decode(body: bytes, encodings: str, max_bytes: int) -> bytes:
             body = _inflate(body, 16 + zlib.MAX_WBITS, max_bytes, "gzip")
         elif coding == "deflate":
             body = _inflate_deflate(body, max_bytes)
+        elif coding == "br":
+            body = _unbrotli(body, max_bytes)
         else:
             raise Failure(f"unsupported content encoding {coding!r}", retry=False)
     return body
@@ -239,60 +264,70 @@ def _inflate(body: bytes, wbits: int, max_bytes: int, name: str) -> bytes:
     return data
 
 
+def _unbrotli(body: bytes, max_bytes: int) -> bytes:
+    import brotli  # installed with httpx[brotli]
+
+    engine = brotli.Decompressor()
+    data = bytearray()
+    try:
+        for start in range(0, len(body), _CHUNK):
+            data += engine.process(body[start : start + _CHUNK])
+            if len(data) > max_bytes:
+                raise _too_large(max_bytes)
+    except brotli.error as exc:
+        raise Failure(f"corrupt br body ({exc})", retry=False) from exc
+    if not engine.is_finished():
+        raise Failure("corrupt br body (truncated)", retry=False)
+    return bytes(data)
+
+
 # Errors ---------------------------------------------------------------------------------
 
 
 def _classify(exc: Exception) -> Failure:
-    """An exception from urllib or http.client as a one-line failure, retryable or not."""
-    if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, BaseException):
-        return _classify_reason(exc.reason)
-    if isinstance(exc, urllib.error.URLError):
-        return Failure(f"cannot fetch: {exc.reason}", retry=False)
-    if isinstance(exc, http.client.HTTPException):
-        return Failure(f"connection broken ({_describe(exc)})", retry=True)
-    if isinstance(exc, OSError):
-        return _classify_reason(exc)
-    if isinstance(exc, ValueError):
+    """An exception from httpx as a one-line failure, retryable or not."""
+    if isinstance(exc, httpx.TimeoutException):
+        return Failure("timed out", retry=True)
+    if isinstance(exc, httpx.UnsupportedProtocol):
         return Failure(f"invalid request: {_describe(exc)}", retry=False)
+    if isinstance(exc, httpx.ConnectError):
+        return _connect_failure(exc)
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return Failure(f"connection broken ({_describe(exc)})", retry=True)
+    if isinstance(exc, httpx.InvalidURL | httpx.LocalProtocolError | ValueError):
+        return Failure(f"invalid request: {_describe(exc)}", retry=False)
+    if isinstance(exc, httpx.DecodingError):
+        return Failure(f"corrupt body ({_describe(exc)})", retry=False)
     return Failure(f"{type(exc).__name__}: {_describe(exc)}", retry=False)
 
 
-def _classify_reason(reason: BaseException) -> Failure:
-    if isinstance(reason, TimeoutError):
-        return Failure("timed out", retry=True)
+def _connect_failure(exc: httpx.ConnectError) -> Failure:
+    reason = exc.__context__ or exc.__cause__
+    while reason is not None and not isinstance(reason, ssl.SSLError | OSError):
+        reason = reason.__context__ or reason.__cause__
     if isinstance(reason, ssl.SSLCertVerificationError):
         return Failure(f"TLS certificate not accepted ({reason.verify_message})", retry=False)
     if isinstance(reason, ssl.SSLError):
         return Failure(f"TLS error ({reason.reason or reason})", retry=False)
     if isinstance(reason, OSError) and reason.strerror:
         return Failure(f"cannot connect: {reason.strerror}", retry=True)
-    return Failure(f"cannot connect: {_describe(reason)}", retry=True)
+    return Failure(f"cannot connect: {_describe(exc)}", retry=True)
 
 
-def _http_failure(exc: urllib.error.HTTPError) -> Failure:
+def _http_failure(code: int, headers: Message) -> Failure:
     """An HTTP error status; only 429 and 5xx are worth another attempt."""
-    code = exc.code
-    if 300 <= code < 400:
-        return _redirect_failure(code, str(exc.reason))
-    message = f"HTTP {code} {clean_line(str(exc.reason))}".strip()
+    try:
+        phrase = HTTPStatus(code).phrase
+    except ValueError:
+        phrase = ""
+    message = f"HTTP {code} {phrase}".strip()
     if code != 429 and code < 500:
         return Failure(message, retry=False, http_status=code)
-    wait = _retry_after(exc.headers.get("Retry-After", ""))
+    wait = _retry_after(headers.get("Retry-After", ""))
     if wait > MAX_RETRY_AFTER:
         message += f" (the server asked to wait {wait:.0f} s)"
         return Failure(message, retry=False, http_status=code)
     return Failure(message, retry=True, wait=wait, http_status=code)
-
-
-def _redirect_failure(code: int, reason: str) -> Failure:
-    """urllib's own redirect refusals, told apart by their (long stable) wording."""
-    if _REDIRECT_LOOP in reason:
-        message = "too many redirects"
-    elif _REFUSED_REDIRECT in reason:  # urllib refuses file: and such before we are asked
-        message = "redirected to a non-web address"
-    else:
-        message = "redirect without a usable Location"
-    return Failure(f"{message} (HTTP {code})", retry=False, http_status=code)
 
 
 def _retry_after(value: str) -> float:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import gzip
 import socket
 import threading
+import time
 import urllib.request
 import zlib
 
+import brotli
 import pytest
 from support.feed_server import FeedServer as Server
 from support.feed_server import Handler, Route, not_found
@@ -124,7 +126,9 @@ ROUTES: dict[str, Route] = {
     "/raw-deflate": _encoded(_raw_deflate(RSS), "deflate"),
     "/corrupt-gzip": _encoded(b"\x1f\x8b\x08\x00garbage, not gzip at all", "gzip"),
     "/truncated-gzip": _encoded(gzip.compress(RSS)[:-40], "gzip"),
-    "/brotli": _encoded(RSS, "br"),
+    "/brotli": _encoded(brotli.compress(RSS), "br"),
+    "/corrupt-brotli": _encoded(b"not brotli at all", "br"),
+    "/zstd": _encoded(RSS, "zstd"),
     "/bomb": _encoded(gzip.compress(b" " * 1_000_000), "gzip"),
     "/malformed": lambda h, hit: h.send(200, MALFORMED),
     "/garbage": lambda h, hit: h.send(200, b"<rss><<<&&&"),
@@ -170,7 +174,7 @@ def test_request_headers_name_us_and_ask_for_feeds_compressed(server: Server) ->
     [headers] = server.headers_for("/feed")
     assert headers["User-Agent"] == fetch.USER_AGENT
     assert headers["User-Agent"].startswith("newsdesk/")
-    assert headers["Accept-Encoding"] == "gzip, deflate"
+    assert headers["Accept-Encoding"] == "gzip, deflate, br"
     assert "application/rss+xml" in headers["Accept"]
     assert headers["If-None-Match"] is None and headers["If-Modified-Since"] is None
 
@@ -313,7 +317,7 @@ def test_connection_refused_is_retried_then_fails() -> None:
 # Bodies: encodings, sizes, bad content ----------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/gzip", "/deflate", "/raw-deflate"])
+@pytest.mark.parametrize("path", ["/gzip", "/deflate", "/raw-deflate", "/brotli"])
 def test_compressed_bodies_are_decompressed_and_parsed(server: Server, path: str) -> None:
     outcome = _get(server, path)
     assert outcome.status == "ok", outcome.error
@@ -329,8 +333,13 @@ def test_corrupt_gzip_fails_clearly(server: Server, path: str) -> None:
 
 
 def test_unknown_content_encoding_fails(server: Server) -> None:
-    outcome = _get(server, "/brotli")
-    assert outcome.status == "failed" and "'br'" in outcome.error
+    outcome = _get(server, "/zstd")
+    assert outcome.status == "failed" and "'zstd'" in outcome.error
+
+
+def test_corrupt_brotli_fails_clearly(server: Server) -> None:
+    outcome = _get(server, "/corrupt-brotli")
+    assert outcome.status == "failed" and outcome.error.startswith("corrupt br body")
 
 
 def test_malformed_xml_keeps_what_parsed_and_reports_it(server: Server) -> None:
@@ -448,3 +457,23 @@ def test_line_is_one_line_for_every_status(server: Server) -> None:
     for outcome in (ok, cached, failed, hostile):
         assert "\n" not in outcome.line() and "\r" not in outcome.line()
         assert "\x1b" not in outcome.line()
+
+
+def test_fetch_all_sends_no_more_than_two_requests_at_once_to_one_host(server: Server) -> None:
+    lock, busy, most = threading.Lock(), [0], [0]
+
+    def counted(h: Handler, hit: int) -> None:
+        with lock:
+            busy[0] += 1
+            most[0] = max(most[0], busy[0])
+        time.sleep(0.1)
+        with lock:
+            busy[0] -= 1
+        _feed(h, hit)
+
+    for n in range(8):
+        server.routes[f"/host/{n}"] = counted
+    requests = [FeedRequest(server.url(f"/host/{n}")) for n in range(8)]
+    outcomes = fetch_all(requests, workers=8, **QUICK)  # type: ignore[arg-type]
+    assert [outcome.status for outcome in outcomes] == ["ok"] * 8
+    assert most[0] == 2
