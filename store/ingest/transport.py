@@ -1,11 +1,12 @@
 """The HTTP transport behind ``fetch`` and full-text pages: one request, its body, and why
 it failed.
 
-Requests go through one pooled httpx client per process (kept-alive connections, HTTP/2
-where the server offers it, the environment's proxies). Only HTTP(S) is spoken; redirects
-are followed here, at most ``MAX_REDIRECTS``, to web addresses only, remembering where the
-permanent ones lead; each attempt is bounded in time as a whole (connect, headers and body)
-and in size (bodies are read raw and decompressed here, with a cap). Every network problem
+Requests go through one pooled httpx client per process: kept-alive connections, HTTP/2
+where the server offers it, the environment's proxies, the system's certificate
+authorities. Only HTTP(S) is spoken; redirects are followed here, at most
+``MAX_REDIRECTS``, to web addresses only, remembering where the permanent ones lead; each
+attempt is bounded in time as a whole (connect, headers and body) and in size (bodies are
+read raw and decompressed here, with a cap). Every network problem
 is raised as a ``Failure`` with a one-line message and whether another attempt might help;
 deciding whether to retry is left to the caller.
 """
@@ -111,6 +112,7 @@ def client() -> httpx.Client:
         if _client is None:
             _client = httpx.Client(
                 http2=True,
+                verify=ssl.create_default_context(),  # the system's CAs, as urllib used
                 follow_redirects=False,
                 limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
                 headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
