@@ -219,10 +219,10 @@ def merged(article: Article, outcome: PageOutcome) -> Article:
     return replace(
         article,
         title=article.title or page.title,
-        body=body,  # a caption is the body's first paragraph, as in every stored article
+        body=page.text,
         summary=feed_text(article),
         author=article.author or page.author,
-        caption=caption,
+        caption=article.caption or page.caption,  # beside the body: the text is the article
         published=published,
         entities=None,
         extra=extra,

@@ -42,6 +42,7 @@ async def test_w_fetches_the_page_and_shows_the_whole_article(
         assert "Feed excerpt only" not in header_text(app)
         assert "Whole article fetched" in _messages(app)
         assert "Maria Camilleri" in header_text(app), "the page's byline fills the feed's gap"
+        assert "Photo: Fishing boats return to the Grand Harbour" in header_text(app)
 
 
 async def test_a_page_that_fails_says_why_and_keeps_the_text(

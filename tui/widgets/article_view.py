@@ -495,6 +495,9 @@ class ArticleView(VerticalScroll, can_focus=True):
         if tags := _all_tags(article.tags, self.tags_of(article.id)):
             line = _field(" ".join(f"#{tag}" for tag in tags))
             text.append("\n" + line, style=self._style("article-view--meta"))
+        if article.caption and not article.body.startswith(article.caption):
+            caption = _field(f"Photo: {article.caption}")
+            text.append("\n" + caption, style=self._style("article-view--caption"))
         if note := excerpt_note(article):
             text.append("\n" + note, style=self._style("article-view--meta") + Style(italic=True))
         return text

@@ -60,6 +60,7 @@ def test_the_page_text_is_the_body_and_the_feed_text_the_summary(
     assert harbour["summary"] == "Boats are back in the old port."
     assert harbour[FULL_TEXT] == "ok"
     assert harbour["caption"] == "Fishing boats return to the Grand Harbour on Monday morning."
+    assert not harbour["body"].startswith("Fishing boats"), "the body is the article's text"
     assert harbour["author"] == "Maria Camilleri", "the page fills what the feed lacked"
     assert harbour["published"].startswith("2025-03-03T10:00"), "the feed's own date stands"
     assert docs["Undated story"]["published"].startswith("2025-03-03T08:30")
