@@ -208,10 +208,6 @@ def merged(article: Article, outcome: PageOutcome) -> Article:
     if page is None:
         return replace(article, extra={**article.extra, FULL_TEXT: f"failed: {outcome.error}"})
     extra = {**article.extra, FULL_TEXT: "ok"}
-    caption = article.caption or page.caption
-    body = (
-        page.text if not caption or page.text.startswith(caption) else f"{caption}\n\n{page.text}"
-    )
     published = article.published
     if "published_estimated" in extra and page.published:
         published = page.published

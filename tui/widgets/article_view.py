@@ -45,6 +45,8 @@ SHOWN_BYTES = 1_000_000
 news article; the rest is a link away."""
 EXCERPT_CHARS = 600
 """A feed article shorter than this may be an excerpt: the pane says W fetches the rest."""
+ROOMY_ROWS = 24
+"""Under this many rows (a phone over SSH) the guess that a text is an excerpt is not said."""
 FIELD_CHARS = 2_000
 """A header field (title, source, author, link, tags) is cut to this length."""
 HITS_AT_ONCE = 50_000
@@ -498,7 +500,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         if article.caption and not article.body.startswith(article.caption):
             caption = _field(f"Photo: {article.caption}")
             text.append("\n" + caption, style=self._style("article-view--caption"))
-        if note := excerpt_note(article):
+        if note := excerpt_note(article, roomy=self.app.size.height >= ROOMY_ROWS):
             text.append("\n" + note, style=self._style("article-view--meta") + Style(italic=True))
         return text
 
@@ -601,13 +603,14 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.highlight = not self.highlight
 
 
-def excerpt_note(article: Article) -> str:
-    """Said under the header when the pane shows a feed's excerpt rather than the article."""
+def excerpt_note(article: Article, roomy: bool = True) -> str:
+    """Said under the header when the pane shows a feed's excerpt rather than the article
+    (the guess that it may be one only when the terminal has rows to spare)."""
     status = str(article.extra.get(FULL_TEXT) or "")
     if status.startswith("failed:"):
         reason = _field(status.removeprefix("failed:").strip())
         return f"Feed excerpt only: the page could not be read ({reason}); W tries again"
-    if status != "ok" and article.url and len(article.body) < EXCERPT_CHARS:
+    if roomy and status != "ok" and article.url and len(article.body) < EXCERPT_CHARS:
         return "Feed excerpt only? W fetches the whole article from its page"
     return ""
 
