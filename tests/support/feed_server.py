@@ -17,6 +17,13 @@ from urllib.parse import unquote, urlsplit
 
 Route = Callable[["Handler", int], None]
 
+ONE_ITEM_RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Local Wire</title>
+<item><guid>https://wire.test/1</guid><title>Harbour reopens in Valletta</title>
+<link>https://wire.test/1</link><pubDate>Mon, 03 Mar 2025 10:00:00 GMT</pubDate>
+<description>Ships returned to the harbour on Monday.</description></item>
+</channel></rss>"""
+"""A feed with one item, for the tests that only need something to fetch."""
+
 
 class FeedServer(ThreadingHTTPServer):
     """Routes by path; a path without a route is a 404."""

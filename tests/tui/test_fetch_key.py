@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from support.feed_server import ONE_ITEM_RSS as RSS
 from support.feed_server import FeedServer
 from tui_support import count_text, shown_ids, wait_until
 
 from store.ingest.result import Subscription
 from store.ingest.subscriptions import add_feeds, list_feeds
-
-RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Local Wire</title>
-<item><guid>https://wire.test/1</guid><title>Harbour reopens in Valletta</title>
-<link>https://wire.test/1</link><pubDate>Mon, 03 Mar 2025 10:00:00 GMT</pubDate>
-<description>Ships returned to the harbour on Monday.</description></item>
-</channel></rss>"""
 
 
 @pytest.fixture

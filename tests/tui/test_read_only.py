@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from support.feed_server import ONE_ITEM_RSS as RSS
 from support.feed_server import FeedServer
 from tui_support import drawn_row, shown_ids, wait_until
 
@@ -82,13 +83,6 @@ async def test_a_read_only_folder_leaves_the_state_file_missing_and_the_app_work
         await pilot.press("q")
     assert not state_path.exists()
     assert not journal_path(state_path).exists()
-
-
-RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Local Wire</title>
-<item><guid>https://wire.test/1</guid><title>Harbour reopens in Valletta</title>
-<link>https://wire.test/1</link><pubDate>Mon, 03 Mar 2025 10:00:00 GMT</pubDate>
-<description>Ships returned to the harbour on Monday.</description></item>
-</channel></rss>"""
 
 
 @pytest.fixture
