@@ -51,6 +51,7 @@ def read_feed(data: bytes, context: Context, url: str = "", content_type: str = 
     feed_key = url or str(feed.get("link") or feed.get("id") or source)
     result = _entries(entries, feed_context, feed_key, url or _self_link(feed))
     result.feed_title = _plain_title(feed)
+    result.feed_ttl_s = _ttl_s(feed)
     if broken:
         result.rejects.append(
             Reject(context.source, "feed", f"malformed XML, kept what parsed: {_describe(problem)}")
@@ -155,6 +156,12 @@ def _content(entry: Mapping[str, Any]) -> str | None:
         return max(parts, key=len)
     summary = entry.get("summary")
     return str(summary) if summary else None
+
+
+def _ttl_s(feed: Mapping[str, Any]) -> float:
+    """RSS ``<ttl>`` (minutes) in seconds, at most a week; 0 when absent or odd."""
+    text = str(feed.get("ttl") or "").strip()
+    return min(float(text) * 60, 7 * 86400.0) if text.isdigit() else 0.0
 
 
 def _plain_title(feed: Mapping[str, Any]) -> str:

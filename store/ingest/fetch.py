@@ -70,6 +70,8 @@ class FetchOutcome:
     error: str = ""
     attempts: int = 1
     seconds: float = 0.0
+    retry_after: float = 0.0
+    """Seconds the server asked us to wait before the next request (``Retry-After``)."""
 
     def line(self) -> str:
         """One line for the CLI; the URL and error are cleaned of control characters."""
@@ -195,6 +197,7 @@ def _failed(request: FeedRequest, failure: Failure, attempts: int) -> FetchOutco
         http_status=failure.http_status,
         error=shorten(message),
         attempts=attempts,
+        retry_after=failure.wait,
     )
 
 

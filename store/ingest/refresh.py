@@ -12,7 +12,8 @@ from store.ingest.fetch import FeedRequest, FetchOutcome, fetch_all
 from store.ingest.fulltext import PageOutcome, with_whole_text
 from store.ingest.importer import ImportSummary, import_into
 from store.ingest.result import ReadResult
-from store.ingest.subscriptions import list_feeds
+from store.ingest.schedule import feed_interval, is_due, moment_of, next_fetch
+from store.ingest.subscriptions import Feed, list_feeds
 
 
 @dataclass
@@ -21,6 +22,10 @@ class RefreshReport:
     summary: ImportSummary
     pages: list[PageOutcome] = field(default_factory=list)
     """The article pages fetched for full-text feeds."""
+    waiting: int = 0
+    """Subscriptions a scheduled fetch left for later (not yet due, or backing off)."""
+    next_due: datetime | None = None
+    """When the next subscription is due, for a scheduled fetch."""
 
     @property
     def failed(self) -> list[FetchOutcome]:
@@ -38,17 +43,51 @@ def refresh_feeds(
     timeout: float = 15.0,
     on_outcome: Callable[[FetchOutcome], None] | None = None,
     on_page: Callable[[PageOutcome], None] | None = None,
+    every: float | None = None,
+    now: datetime | None = None,
 ) -> RefreshReport:
-    """Fetch all subscriptions of the store at ``path`` concurrently, then merge once."""
-    feeds = list_feeds(path)
+    """Fetch the subscriptions of the store at ``path`` concurrently, then merge once.
+
+    With ``every`` (seconds), a scheduled round: only the feeds that are due are fetched,
+    and each is given its next due time (its own interval or ``every``, its ``<ttl>``, a
+    ``Retry-After``, a doubling backoff while it fails)."""
+    moment = now or datetime.now(UTC)
+    every_feed = list_feeds(path)
+    feeds = every_feed if every is None else [f for f in every_feed if is_due(f.next_fetch, moment)]
     requests = [FeedRequest(f.url, f.etag, f.modified) for f in feeds]
     outcomes = fetch_all(requests, workers=workers, timeout=timeout, on_outcome=on_outcome)
     pages = _whole_texts(path, outcomes, {f.url for f in feeds if f.full_text}, timeout, on_page)
     result = ReadResult()
     for outcome in outcomes:
         result.extend(outcome.result)
+    by_url = {feed.url: feed for feed in feeds}
     updates = {outcome.url: _feed_update(outcome) for outcome in outcomes}
-    return RefreshReport(outcomes, import_into(path, result, feed_updates=updates), pages)
+    if every is not None:
+        fetched_at = now or datetime.now(UTC)  # a slow round must not leave everything due
+        for outcome in outcomes:
+            updates[outcome.url] |= _scheduled(by_url[outcome.url], outcome, every, fetched_at)
+    summary = import_into(path, result, feed_updates=updates)
+    report = RefreshReport(outcomes, summary, pages, len(every_feed) - len(feeds))
+    if every is not None:
+        report.next_due = _next_due(every_feed, updates)
+    return report
+
+
+def _scheduled(feed: Feed, outcome: FetchOutcome, every: float, now: datetime) -> dict[str, object]:
+    return next_fetch(
+        feed_interval(feed.interval, every),
+        failed=outcome.status == "failed",
+        failures=feed.failures,
+        retry_after_s=outcome.retry_after,
+        ttl_s=outcome.result.feed_ttl_s,
+        now=now,
+    )
+
+
+def _next_due(feeds: list[Feed], updates: dict[str, dict[str, object]]) -> datetime | None:
+    times = [str(updates.get(f.url, {}).get("next_fetch") or f.next_fetch) for f in feeds]
+    moments = [m for m in map(moment_of, times) if m is not None]
+    return min(moments, default=None)
 
 
 def _whole_texts(
@@ -71,8 +110,8 @@ def _whole_texts(
     return pages
 
 
-def _feed_update(outcome: FetchOutcome) -> dict[str, str]:
-    update = {
+def _feed_update(outcome: FetchOutcome) -> dict[str, object]:
+    update: dict[str, object] = {
         "last_fetched": datetime.now(UTC).isoformat(timespec="seconds"),
         "last_status": outcome.status,
         "last_error": outcome.error,

@@ -32,6 +32,8 @@ class ReadResult:
     rejects: list[Reject] = field(default_factory=list)
     feeds: list[Subscription] = field(default_factory=list)
     feed_title: str = ""
+    feed_ttl_s: float = 0.0
+    """How long the feed says it may be cached (RSS ``<ttl>``), in seconds; 0 if it does not say."""
 
     def extend(self, other: ReadResult) -> None:
         self.articles.extend(other.articles)

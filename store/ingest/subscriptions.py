@@ -29,15 +29,28 @@ class Feed:
     last_error: str = ""
     full_text: bool = False
     """Each item's page is fetched for its whole text."""
+    interval: str = ""
+    """The feed's own interval between scheduled fetches (``1h``), or the global one."""
+    next_fetch: str = ""
+    """When a scheduled fetch next takes it (ISO 8601), or "" for at once."""
+    failures: int = 0
+    """Fetches in a row that failed (the backoff doubles with each)."""
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> Feed:
-        texts = [name for name in cls.__dataclass_fields__ if name != "full_text"]
+        others = ("full_text", "failures")
+        texts = [name for name in cls.__dataclass_fields__ if name not in others]
         fields = {name: str(doc.get(name) or "") for name in texts}
-        return cls(**fields, full_text=doc.get("full_text") is True)
+        failures = doc.get("failures")
+        failures = failures if isinstance(failures, int) and failures >= 0 else 0
+        return cls(**fields, full_text=doc.get("full_text") is True, failures=failures)
 
 
-SETTINGS = {"title": "a name for the feed", "full-text": "on or off"}
+SETTINGS = {
+    "title": "a name for the feed",
+    "full-text": "on or off",
+    "interval": "a duration such as 15m or 1h, or off for the global one",
+}
 """What ``set_feed`` changes, and the values each takes."""
 _SWITCH = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 
@@ -104,10 +117,23 @@ def _feed_settings(settings: dict[str, str]) -> dict[str, Any]:
             update["full_text"] = _SWITCH[value.strip().lower()]
         elif name == "full-text":
             raise ValueError(f"full-text={value}: say on or off")
+        elif name == "interval":
+            update["interval"] = _interval(value)
         else:
             known = ", ".join(SETTINGS)
             raise ValueError(f"{key}: not a feed setting (the settings are {known})")
     return update
+
+
+def _interval(value: str) -> str:
+    """A duration as given (checked), or "" for the global interval."""
+    from store.ingest.schedule import parse_duration
+
+    text = value.strip().lower()
+    if text in ("", "off", "default", "none"):
+        return ""
+    parse_duration(text)  # raises ValueError with one line
+    return text
 
 
 def _matches(doc: Any, number: int, targets: list[str]) -> bool:

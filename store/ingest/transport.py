@@ -328,7 +328,7 @@ def _http_failure(code: int, headers: Message) -> Failure:
     wait = _retry_after(headers.get("Retry-After", ""))
     if wait > MAX_RETRY_AFTER:
         message += f" (the server asked to wait {wait:.0f} s)"
-        return Failure(message, retry=False, http_status=code)
+        return Failure(message, retry=False, wait=wait, http_status=code)
     return Failure(message, retry=True, wait=wait, http_status=code)
 
 

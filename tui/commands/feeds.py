@@ -36,7 +36,7 @@ def add_parsers(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
     settings = actions.add_parser(
         "set",
         parents=[parent],
-        help="change a subscription's settings: title=NAME, full-text=on|off",
+        help="change a subscription's settings: title=NAME, full-text=on|off, interval=15m|off",
     )
     settings.add_argument("target", metavar="URL|N")
     settings.add_argument("settings", nargs="+", metavar="KEY=VALUE")
@@ -50,6 +50,12 @@ def add_parsers(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
     fetch.add_argument("--workers", type=int, default=8, help="feeds fetched at once (8)")
     fetch.add_argument("--timeout", type=float, default=15.0, help="seconds per attempt (15)")
     fetch.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    fetch.add_argument(
+        "--every",
+        metavar="DURATION",
+        help="fetch the feeds that are due every DURATION (30s, 15m, 1h) until interrupted, "
+        "one line per round; a failing feed backs off",
+    )
     fetch.set_defaults(run=run_fetch)
 
 
@@ -99,7 +105,7 @@ def run_set(args: argparse.Namespace) -> int:
     for item in args.settings:
         key, equals, value = item.partition("=")
         if not equals:
-            return fail(f"{item}: say KEY=VALUE (title=NAME, full-text=on|off)")
+            return fail(f"{item}: say KEY=VALUE (title=NAME, full-text=on|off, interval=15m)")
         settings[key] = value
     try:
         feed = set_feed(resolve_store(args.db), args.target, settings)
@@ -157,6 +163,10 @@ def run_export(args: argparse.Namespace) -> int:
 def run_fetch(args: argparse.Namespace) -> int:
     from store import refresh_feeds
 
+    if args.every is not None:
+        from tui.commands.scheduled import run_fetch_every
+
+        return run_fetch_every(args)
     try:
         path = resolve_store(args.db)
         on_outcome = None if args.json else _print_outcome
