@@ -216,9 +216,12 @@ class Session:
         finally:
             index.close()
 
-    def fetch_feeds(self, on_feed: Callable[[int, int], None]) -> Fetched:
+    def fetch_feeds(
+        self, on_feed: Callable[[int, int], None], every: float | None = None
+    ) -> Fetched:
         """Fetch every subscribed feed into the store (network and file work, for a worker
-        thread); ``on_feed(done, total)`` before the first and after each feed. Raises
+        thread); ``on_feed(done, total)`` before the first and after each feed. With
+        ``every`` (seconds), a scheduled round: only the feeds that are due. Raises
         ``StoreError``."""
         from store.ingest.refresh import refresh_feeds
         from store.ingest.subscriptions import list_feeds
@@ -233,7 +236,7 @@ class Session:
             done[0] += 1
             on_feed(done[0], total)
 
-        report = refresh_feeds(self.store_path, on_outcome=finished)
+        report = refresh_feeds(self.store_path, on_outcome=finished, every=every)
         return Fetched(report.summary.added, total, len(report.failed))
 
     def documents_apart(self, rowids: list[int]) -> list[dict[str, Any]]:

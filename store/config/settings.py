@@ -62,6 +62,8 @@ class Config:
     cursor move redraws two rows instead of the preview; ``auto``: on, except over SSH."""
     entity_kinds: tuple[str, ...] = ENTITY_KINDS
     """Entity kinds highlighted in the reading pane."""
+    auto_fetch: str = ""
+    """Fetch the feeds that are due this often while the app runs (``15m``); "" is off."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Key remaps: binding id -> keys, e.g. ``{"list.down": "j,down,ctrl+n"}``."""
 
@@ -214,6 +216,7 @@ class _Reader:
             "default_sort": lambda value: self._choice("default_sort", value, SORTS),
             "group_by": lambda value: self._choice("group_by", value, GROUPS),
             "entity_kinds": self._kinds,
+            "auto_fetch": self._duration,
             "keys": self._keys,
         }
         values: dict[str, Any] = {}
@@ -246,7 +249,7 @@ class _Reader:
             return "all kinds"
         if isinstance(value, Mapping):
             return "no remaps"
-        return repr(value)
+        return "off" if value == "" else repr(value)
 
     def _wrong(self, name: str, expected: str, value: Any) -> None:
         self.problem(
@@ -274,6 +277,20 @@ class _Reader:
             f"{name} must be one of {', '.join(choices)}, not {_shown(value)}{guess}; "
             f"using {self._default(name)}",
         )
+        return None
+
+    def _duration(self, value: Any) -> str | None:
+        from store.ingest.schedule import parse_duration
+
+        if isinstance(value, str) and value.strip().lower() in ("", "off", "false", "no"):
+            return ""
+        if isinstance(value, str):
+            try:
+                parse_duration(value)
+                return value.strip().lower()
+            except ValueError:
+                pass
+        self._wrong("auto_fetch", 'a duration such as "15m" or "1h", or "off"', value)
         return None
 
     def _preview(self, value: Any) -> bool | str | None:

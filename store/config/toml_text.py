@@ -22,6 +22,7 @@ NOTES = {
     "show_read": "show articles already read (false: only unread ones)",
     "preview": "the article beside the list on a wide terminal: true, false, auto (not over SSH)",
     "entity_kinds": f"entity kinds highlighted while reading: {', '.join(ENTITY_KINDS)}",
+    "auto_fetch": 'fetch the feeds that are due this often while the app runs ("15m"; "" off)',
     "keys": "key remaps by binding id (newsdesk config keys lists them)",
 }
 """One line per setting, written above it."""

@@ -18,6 +18,11 @@ from tui.widgets.search_bar import SearchBar
 
 STORE_CHECK_S = 2.0
 """How often the store is checked for changes made by another process or by hand."""
+AUTO_FIRST_S = 2.0
+"""With ``auto_fetch``, the first round this long after the app opens (feeds already due)."""
+AUTO_TICK_S = 60.0
+"""Rounds at least this often, so a feed's own shorter interval is kept; each fetches only
+the feeds that are due."""
 
 FETCH_BINDINGS: list[BindingType] = [
     Binding(
@@ -38,11 +43,33 @@ class BackgroundWork(MainParts):
         """Before the first search: a damaged index is rebuilt, whoever finds it."""
         self.session.index.on_damaged = self._index_damaged_later
 
+    keep_place = False
+    """Set for articles an automatic fetch brought: the cursor stays on its article."""
+
     def start_background(self) -> None:
-        """Once shown: catch up when the store is ahead, and check it every few seconds."""
+        """Once shown: catch up when the store is ahead, check it every few seconds, and
+        fetch on a schedule when the config asks (``auto_fetch``)."""
         if self.session.needs_catch_up:
             self.start_catch_up()
         self.set_interval(STORE_CHECK_S, self.check_store)
+        if (every := self._auto_every()) is not None:
+            self.set_timer(AUTO_FIRST_S, self._auto_fetch)
+            self.set_interval(min(every, AUTO_TICK_S), self._auto_fetch)
+
+    def _auto_every(self) -> float | None:
+        from store.ingest.schedule import parse_duration
+
+        setting = self.session.config.auto_fetch
+        if not setting or self.session.read_only:
+            return None
+        return parse_duration(setting)  # checked when the config was read
+
+    def _auto_fetch(self) -> None:
+        """A scheduled round, quietly: only the feeds that are due, said only when it
+        brings something."""
+        every = self._auto_every()
+        if every is not None and not self._busy("fetch"):
+            self._fetch_feeds(every)
 
     def _status(self, text: str) -> None:
         self.query_one(SearchBar).set_status(text)
@@ -64,17 +91,30 @@ class BackgroundWork(MainParts):
         self._fetch_feeds()
 
     @work(thread=True, exclusive=True, group="fetch")
-    def _fetch_feeds(self) -> None:
-        """Runs in a thread; the UI is touched via ``call_from_thread`` only."""
+    def _fetch_feeds(self, every: float | None = None) -> None:
+        """Runs in a thread; the UI is touched via ``call_from_thread`` only. ``every``:
+        an automatic round (no progress shown, said only when articles arrive)."""
         call = self.app.call_from_thread
+
+        def progress(done: int, total: int) -> None:
+            if every is None:
+                call(self._fetching, done, total)
+
         try:
-            fetched = self.session.fetch_feeds(
-                lambda done, total: call(self._fetching, done, total)
-            )
+            fetched = self.session.fetch_feeds(progress, every)
         except StoreError as exc:
-            call(self._fetch_done, False, f"Fetch failed: {exc}")
+            if every is None:
+                call(self._fetch_done, False, f"Fetch failed: {exc}")
             return
-        call(self._fetch_done, fetched.feeds > 0, _fetch_summary(fetched))
+        if every is None:
+            call(self._fetch_done, fetched.feeds > 0, _fetch_summary(fetched))
+        elif fetched.added:
+            call(self._auto_done, f"{fetched.added} new article(s)")
+
+    def _auto_done(self, message: str) -> None:
+        self.keep_place = True
+        self.check_store()
+        self.notify(message, timeout=4, markup=False)
 
     def _fetching(self, done: int, total: int) -> None:
         self._status(f"fetching {done}/{total}")
@@ -134,7 +174,8 @@ class BackgroundWork(MainParts):
     def _caught_up(self, report: CatchUp) -> None:
         self._status("")
         self.session.reload_flags()
-        self.rerun()
+        keep, self.keep_place = self.keep_place, False
+        self.rerun(keep_place=keep)
         if report.rejects and report.rejects != self.session.rejects:
             self.session.rejects = report.rejects
             self.notify(skipped_note(self.session), severity="warning", timeout=8, markup=False)

@@ -156,12 +156,13 @@ class MainScreen(
     def rearrange(self) -> None:
         self._run_query(self.query_one(SearchBar).value, complete=True)
 
-    def rerun(self) -> None:
+    def rerun(self, keep_place: bool = False) -> None:
         """The index changed under the list: search again, keeping the cursor's article, or
         the top when the cursor was there and nothing is being read: articles that arrive
-        above it (fetched, imported, a first open's later batches) are the newest."""
+        above it (fetched, imported, a first open's later batches) are the newest;
+        ``keep_place`` (an automatic fetch) keeps the cursor's article even there."""
         self.session.index.forget_cache()
-        top = not self.reading and self.query_one(ArticleList).cursor == 0
+        top = not keep_place and not self.reading and self.query_one(ArticleList).cursor == 0
         self._run_query(self.query_one(SearchBar).value, keep=not top)
 
     # -- reading --------------------------------------------------------------------------

@@ -48,8 +48,9 @@ class MainParts(Screen[None]):
         """Show the current query's result again, arranged anew."""
         raise NotImplementedError
 
-    def rerun(self) -> None:
-        """The index changed under the list: search again, the cursor kept."""
+    def rerun(self, keep_place: bool = False) -> None:
+        """The index changed under the list: search again, the cursor kept (``keep_place``:
+        on its article even when it was at the top)."""
         raise NotImplementedError
 
     def warn_once(self, error: str | None) -> None:
