@@ -35,6 +35,17 @@ class RefreshReport:
     def pages_failed(self) -> list[PageOutcome]:
         return [page for page in self.pages if page.page is None]
 
+    def round_line(self) -> str:
+        """A scheduled round in one line: what came, what failed, what waits."""
+        summary, failed = self.summary, self.failed
+        line = (
+            f"{summary.added} new, {summary.updated} updated; {len(self.outcomes)} feed(s) "
+            f"fetched, {len(failed)} failed, {self.waiting} waiting"
+        )
+        if failed:
+            line += f" (first: {failed[0].url}: {failed[0].error})"
+        return line
+
 
 def refresh_feeds(
     path: Path,

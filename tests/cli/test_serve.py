@@ -534,3 +534,40 @@ def test_different_reader_names_never_share_a_file() -> None:
     names = ["alice", "Alice", "al/ice", "al_ice", "al?ice", "alice~", ""]
     assert len({safe_reader_name(n) for n in names}) == len(names)
     assert safe_reader_name("alice") == "alice"
+
+
+async def test_fetch_every_keeps_the_store_fresh_and_sessions_see_it(
+    serve, alice_key, store: Path, feed_server
+) -> None:
+    from support.feed_server import ONE_ITEM_RSS
+
+    from store.ingest.result import Subscription
+    from store.ingest.subscriptions import add_feeds
+    from tui.serve.fetching import FetchRounds
+
+    add_feeds(store, [Subscription(feed_server.serve("/wire.xml", ONE_ITEM_RSS))])
+    server = await serve("--fetch-every", "1s")
+    assert server.hub.options.fetch_every_s == 1.0
+    async with await server.connect(key=alice_key) as conn:
+        process = await open_app(conn, size=(120, 30))
+        await read_until(process, SEED_TITLE_PREFIX)
+        rounds = FetchRounds(store, 1.0, server.lines.append)
+        rounds.start()
+        try:
+            shown = await read_until(process, "Harbour reopens in Valletta")
+            assert "Harbour reopens in Valletta" in shown, "the session saw the new article"
+            line = await server.logged("fetched: 1 new")
+            assert "1 feed(s) fetched, 0 failed" in line
+        finally:
+            rounds.stop()
+            rounds.join(10)
+        process.stdin.write(b"q")
+        await asyncio.wait_for(process.wait(), WAIT_S)
+
+
+def test_a_bad_fetch_every_is_one_line_and_exit_2(store, keys_file, host_key_file, capsys):
+    argv = ["serve", "--ssh", "--db", str(store), "--authorized-keys", str(keys_file)]
+    argv += ["--host-key", str(host_key_file), "--fetch-every", "soon"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a duration" in err

@@ -73,17 +73,7 @@ def _round(path: Path, every: float, args: argparse.Namespace, first: bool) -> f
 
 
 def _round_line(report: RefreshReport) -> str:
-    summary = report.summary
-    now = datetime.now().strftime("%H:%M:%S")
-    fetched = len(report.outcomes)
-    failed = report.failed
-    line = (
-        f"{now}  {summary.added} new, {summary.updated} updated; {fetched} feed(s) fetched, "
-        f"{len(failed)} failed, {report.waiting} waiting"
-    )
-    if failed:
-        line += f" (first: {failed[0].url}: {failed[0].error})"
-    return line
+    return f"{datetime.now().strftime('%H:%M:%S')}  {report.round_line()}"
 
 
 def _round_dict(report: RefreshReport) -> dict[str, object]:

@@ -19,7 +19,8 @@ _EPILOG = """\
 Readers connect with any OpenSSH client:  ssh -t -p 2222 NAME@HOST
 NAME is their own choice and keys their reading state (read flags, stars, tags, saved
 searches), kept in STORE.readers/NAME.state.json beside the store. Sessions read the store
-and never change it: fetch (R) and export (x) are for its owner. Only public keys in the
+and never change it: fetch (R) and export (x) are for its owner; --fetch-every has the
+server keep it fresh. Only public keys in the
 authorized keys file get in; passwords, exec, SFTP and forwarding are refused.
 
 exit status: 0 stopped with Ctrl-C or SIGTERM; 2 unusable options, keys, store or address."""
@@ -75,6 +76,12 @@ def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
         default=defaults.DEFAULT_IDLE_TIMEOUT_S,
         help=f"close a session after S seconds without a key ({defaults.DEFAULT_IDLE_TIMEOUT_S:g})",
     )
+    parser.add_argument(
+        "--fetch-every",
+        metavar="DURATION",
+        help="fetch the store's feeds that are due every DURATION (15m, 1h), one log line "
+        "per round; every session sees the new articles",
+    )
     parser.set_defaults(run=run)
 
 
@@ -84,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         options, notes = build_options(args)
-    except (ServeError, StoreError) as exc:
+    except (ServeError, StoreError, ValueError) as exc:
         return fail(str(exc))
     for note in notes:
         log_line(note)
@@ -105,9 +112,11 @@ def run(args: argparse.Namespace) -> int:
 
 def build_options(args: argparse.Namespace) -> tuple[ServeOptions, list[str]]:
     """Every option checked, the store caught up once here (sessions only read it)."""
+    from store.ingest.schedule import parse_duration
     from tui.serve import options as serve
     from tui.serve.defaults import default_authorized_keys_path
 
+    every = parse_duration(args.fetch_every) if args.fetch_every else None  # ValueError
     notes = []
     if warning := serve.check_host(args.host, args.allow_remote):
         notes.append(warning)
@@ -135,6 +144,7 @@ def build_options(args: argparse.Namespace) -> tuple[ServeOptions, list[str]]:
         host_key=host_key,
         max_sessions=args.max_sessions,
         idle_timeout_s=args.idle_timeout,
+        fetch_every_s=every,
     )
     return options, notes
 

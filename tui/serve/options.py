@@ -39,6 +39,8 @@ class ServeOptions:
     idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S
     keepalive_s: float = DEFAULT_KEEPALIVE_S
     """Seconds between checks that a logged-in client still answers."""
+    fetch_every_s: float | None = None
+    """Fetch the feeds that are due this often (``--fetch-every``), or never."""
 
 
 def is_loopback(host: str) -> bool:

@@ -226,9 +226,15 @@ async def serve_until_stopped(
     loop = asyncio.get_running_loop()
     restore = _catch_stop_signals(loop, stop.set)
     hub = Hub(options, log)
+    rounds = None
     try:
         acceptor = await start_server(options, hub)
         ready(acceptor.get_port())
+        if options.fetch_every_s is not None:
+            from tui.serve.fetching import FetchRounds
+
+            rounds = FetchRounds(options.store_path, options.fetch_every_s, log)
+            rounds.start()
         loop.set_exception_handler(lambda _, context: _log_internal(log, context))
         try:
             await stop.wait()
@@ -238,6 +244,8 @@ async def serve_until_stopped(
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(acceptor.wait_closed(), STOP_WAIT_S)
     finally:
+        if rounds is not None:
+            rounds.stop()
         restore()
 
 
