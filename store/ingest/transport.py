@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
 from http import HTTPStatus
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urljoin, urlsplit
 
-import httpx
-
 from store.sanitize import clean_line
+
+if TYPE_CHECKING:
+    import httpx
 
 USER_AGENT = "newsdesk/0.1 (+terminal news reader)"
 ACCEPT = (
@@ -106,10 +107,14 @@ _client_lock = threading.Lock()
 
 
 def client() -> httpx.Client:
-    """The process's pooled client (thread-safe; made on first use)."""
+    """The process's pooled client (thread-safe; made on first use). httpx is imported
+    here, not with this module: it loads its command line (and Rich with it) whenever Rich
+    is installed, and importing the store must stay headless."""
     global _client
     with _client_lock:
         if _client is None:
+            import httpx
+
             _client = httpx.Client(
                 http2=True,
                 verify=ssl.create_default_context(),  # the system's CAs, as urllib used
@@ -288,6 +293,8 @@ def _unbrotli(body: bytes, max_bytes: int) -> bytes:
 
 def _classify(exc: Exception) -> Failure:
     """An exception from httpx as a one-line failure, retryable or not."""
+    import httpx  # loaded already: a request raised it
+
     if isinstance(exc, httpx.TimeoutException):
         return Failure("timed out", retry=True)
     if isinstance(exc, httpx.UnsupportedProtocol):
