@@ -7,7 +7,8 @@ from its index straight away and is caught up in the background (``needs_catch_u
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -210,11 +211,8 @@ class Session:
         """Catch the index up on a connection of its own, as a worker thread does while
         this session's connection keeps serving the old index; raises ``IndexBusy`` while
         an import writes it, ``StoreError`` for a store that cannot be read."""
-        index = SearchIndex.open(self.store_path)
-        try:
+        with self._connection_apart() as index:
             return index.catch_up(self.store_path, progress)
-        finally:
-            index.close()
 
     def fetch_feeds(
         self, on_feed: Callable[[int, int], None], every: float | None = None
@@ -242,11 +240,8 @@ class Session:
     def documents_apart(self, rowids: list[int]) -> list[dict[str, Any]]:
         """The stored documents of these rows, read on a connection of their own (for a
         worker thread, as an export is); raises ``StoreError``."""
-        index = SearchIndex.open(self.store_path)
-        try:
+        with self._connection_apart() as index:
             return index.documents(rowids)
-        finally:
-            index.close()
 
     def fetch_whole_article(self, article_id: str) -> str:
         """Fetch the article's page and store its whole text, the feed's kept as the
@@ -256,12 +251,9 @@ class Session:
         from store.ingest.importer import import_into
         from store.ingest.result import ReadResult
 
-        index = SearchIndex.open(self.store_path)
-        try:
+        with self._connection_apart() as index:
             rowid = index.rowid_of(article_id)
             article = None if rowid is None else index.article(rowid)
-        finally:
-            index.close()
         if article is None:
             return "the article is no longer in the store"
         if not article.url:
@@ -273,14 +265,22 @@ class Session:
     def facets(self, rowids: list[int]) -> dict[str, list[Facet]]:
         """The entity facets of these rows, read on a connection of their own (for a
         worker thread); none from a damaged index (counted again once it is rebuilt)."""
-        index = SearchIndex.open(self.store_path)
         try:
-            articles = [a for a in map(index.article, rowids) if a is not None]
+            with self._connection_apart() as index:
+                articles = [a for a in map(index.article, rowids) if a is not None]
         except StoreError:
             articles = []
+        return entity_facets(articles)
+
+    @contextmanager
+    def _connection_apart(self) -> Iterator[SearchIndex]:
+        """The index on a connection of its own, for a worker thread (SQLite connections
+        stay in the thread that opened them), closed after use."""
+        index = SearchIndex.open(self.store_path)
+        try:
+            yield index
         finally:
             index.close()
-        return entity_facets(articles)
 
     def skipped(self) -> str | None:
         """One line on the store's documents left out (invalid, or a duplicate id), or

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html.entities
 import re
 from collections.abc import Mapping
-from email.message import Message
 from io import BytesIO
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -16,6 +15,7 @@ from store.article import Article, InvalidDocument
 from store.ingest.dates import TWELVE_HOUR as _TWELVE_HOUR
 from store.ingest.mapping import Context, build_article, feed_entry_id
 from store.ingest.result import ReadResult
+from store.ingest.transport import charset_of
 from store.rejects import Reject
 
 # Entry keys feedparser fills that our fields already carry.
@@ -84,9 +84,7 @@ def _response_headers(url: str, content_type: str) -> dict[str, str] | None:
     """What feedparser is told of the response: where it came from, and its charset when
     the server named one (without one, the document's own declaration stands)."""
     headers = {"content-location": url} if url else {}
-    message = Message()
-    message["content-type"] = content_type
-    if content_type and message.get_param("charset"):
+    if charset_of(content_type):
         headers["content-type"] = content_type
     return headers or None
 

@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from store.errors import StoreError
 from store.ingest.fetch import PER_HOST, HostGates, refusal, shorten
 from store.ingest.importer import stored_documents
 from store.ingest.pages import NotAnArticle, Page, extract_page
-from store.ingest.transport import Failure, RedirectHandler, decode, download
+from store.ingest.transport import Failure, RedirectHandler, charset_of, decode, download
 
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 MAX_PAGE_BYTES = 5 * 1024 * 1024
@@ -85,7 +84,7 @@ def page_text(body: bytes, content_type: str = "") -> str:
     declares, else UTF-8. A page that is not the UTF-8 it claims to be (a common slip) is
     read as Windows-1252, the web's usual other encoding; one that is valid UTF-8 while it
     claims a Western single-byte charset is read as UTF-8 (no Latin-1 text is both)."""
-    declared = _header_charset(content_type) or _markup_charset(body) or "utf-8"
+    declared = charset_of(content_type) or _markup_charset(body) or "utf-8"
     western = declared.lower().replace("_", "-") in _WESTERN
     if declared.lower() in _UTF8 or (western and not body.isascii()):
         try:
@@ -107,13 +106,6 @@ _WESTERN = ("iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-asc
 
 def _media_type(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
-
-
-def _header_charset(content_type: str) -> str:
-    message = Message()
-    message["content-type"] = content_type
-    charset = message.get_param("charset")
-    return charset if isinstance(charset, str) else ""
 
 
 def _markup_charset(body: bytes) -> str:

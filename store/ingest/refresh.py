@@ -15,6 +15,9 @@ from store.ingest.result import ReadResult
 from store.ingest.schedule import feed_interval, is_due, moment_of, next_fetch
 from store.ingest.subscriptions import Feed, list_feeds
 
+MIN_PAUSE_S = 1.0
+"""Scheduled rounds are at least this far apart, however soon a feed is due."""
+
 
 @dataclass
 class RefreshReport:
@@ -34,6 +37,14 @@ class RefreshReport:
     @property
     def pages_failed(self) -> list[PageOutcome]:
         return [page for page in self.pages if page.page is None]
+
+    def pause(self, every: float) -> float:
+        """Seconds until the next scheduled round: when the first feed is due again, at
+        least ``MIN_PAUSE_S`` and at most ``every``."""
+        if self.next_due is None:
+            return every
+        left = (self.next_due - datetime.now(UTC)).total_seconds()
+        return min(max(left, MIN_PAUSE_S), every)
 
     def round_line(self) -> str:
         """A scheduled round in one line: what came, what failed, what waits."""

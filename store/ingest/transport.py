@@ -203,6 +203,14 @@ def _next_hop(url: str, status: int, headers: Message, redirects: RedirectHandle
     return target
 
 
+def charset_of(content_type: str) -> str:
+    """The charset a ``Content-Type`` value names, or ""."""
+    message = Message()
+    message["content-type"] = content_type
+    charset = message.get_param("charset")
+    return charset if isinstance(charset, str) else ""
+
+
 def _message(headers: httpx.Headers) -> Message:
     """Response headers as an ``email.message.Message``, as the rest of ingest reads them."""
     message = Message()

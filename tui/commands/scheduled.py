@@ -21,8 +21,6 @@ from tui.commands.output import EXIT_OK, EXIT_UNUSABLE, fail, print_json, say, w
 if TYPE_CHECKING:
     from store.ingest.refresh import RefreshReport
 
-MIN_PAUSE_S = 1.0
-
 
 def run_fetch_every(args: argparse.Namespace) -> int:
     from store.ingest.schedule import parse_duration
@@ -69,7 +67,7 @@ def _round(path: Path, every: float, args: argparse.Namespace, first: bool) -> f
         print_json(_round_dict(report))
     else:
         say(_round_line(report))
-    return _pause(report, every)
+    return report.pause(every)
 
 
 def _round_line(report: RefreshReport) -> str:
@@ -85,10 +83,3 @@ def _round_dict(report: RefreshReport) -> dict[str, object]:
         "waiting": report.waiting,
         "next_due": report.next_due.isoformat(timespec="seconds") if report.next_due else None,
     }
-
-
-def _pause(report: RefreshReport, every: float) -> float:
-    if report.next_due is None:
-        return every
-    left = (report.next_due - datetime.now(UTC)).total_seconds()
-    return min(max(left, MIN_PAUSE_S), every)

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 from store import StoreError
-
-MIN_PAUSE_S = 1.0
 
 
 class FetchRounds(threading.Thread):
@@ -49,7 +46,4 @@ class FetchRounds(threading.Thread):
             self.log(f"fetch round failed: {type(exc).__name__}: {exc}")
             return self.every
         self.log(f"fetched: {report.round_line()}")
-        if report.next_due is None:
-            return self.every
-        left = (report.next_due - datetime.now(UTC)).total_seconds()
-        return min(max(left, MIN_PAUSE_S), self.every)
+        return report.pause(self.every)
