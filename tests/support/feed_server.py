@@ -8,6 +8,7 @@ request is recorded (``seen``, ``hits``); ``stop`` releases handlers that stall 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -79,6 +80,30 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: pytest output is for failures."""
+
+
+class AtOnce:
+    """Counts how many requests its routes answer at the same time: ``most`` is the
+    largest number seen (the bound a polite client keeps to one host)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._busy = 0
+        self.most = 0
+
+    def slowly(self, route: Route, seconds: float) -> Route:
+        """``route``, after holding the request ``seconds`` (so requests overlap)."""
+
+        def counted(h: Handler, hit: int) -> None:
+            with self._lock:
+                self._busy += 1
+                self.most = max(self.most, self._busy)
+            time.sleep(seconds)
+            with self._lock:
+                self._busy -= 1
+            route(h, hit)
+
+        return counted
 
 
 def not_found(h: Handler, hit: int) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import gzip
 import socket
 import threading
-import time
 import urllib.request
 import zlib
 
 import brotli
 import pytest
+from support.feed_server import AtOnce, Handler, Route, not_found
 from support.feed_server import FeedServer as Server
-from support.feed_server import Handler, Route, not_found
 
 from store.ingest import fetch
 from store.ingest.fetch import FeedRequest, FetchOutcome, fetch_all, fetch_feed
@@ -460,20 +459,10 @@ def test_line_is_one_line_for_every_status(server: Server) -> None:
 
 
 def test_fetch_all_sends_no_more_than_two_requests_at_once_to_one_host(server: Server) -> None:
-    lock, busy, most = threading.Lock(), [0], [0]
-
-    def counted(h: Handler, hit: int) -> None:
-        with lock:
-            busy[0] += 1
-            most[0] = max(most[0], busy[0])
-        time.sleep(0.1)
-        with lock:
-            busy[0] -= 1
-        _feed(h, hit)
-
+    at_once = AtOnce()
     for n in range(8):
-        server.routes[f"/host/{n}"] = counted
+        server.routes[f"/host/{n}"] = at_once.slowly(_feed, 0.1)
     requests = [FeedRequest(server.url(f"/host/{n}")) for n in range(8)]
     outcomes = fetch_all(requests, workers=8, **QUICK)  # type: ignore[arg-type]
     assert [outcome.status for outcome in outcomes] == ["ok"] * 8
-    assert most[0] == 2
+    assert at_once.most == 2

@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 
 import pytest
 import support
-from support.feed_server import FeedServer, Handler
+from support.feed_server import AtOnce, FeedServer, Handler
 
 from store.ingest.fulltext import MAX_PAGE_BYTES, fetch_page, fetch_pages, page_text
 from store.ingest.pages import MAX_PAGE_CHARS, NotAnArticle, extract_page
@@ -148,22 +147,14 @@ def test_a_page_that_cannot_be_had_says_why_in_one_line(
 
 
 def test_no_more_than_two_pages_at_once_from_one_host(feed_server: FeedServer) -> None:
-    lock, busy, most = threading.Lock(), [0], [0]
-
-    def slow(h: Handler, hit: int) -> None:
-        with lock:
-            busy[0] += 1
-            most[0] = max(most[0], busy[0])
-        time.sleep(0.15)
-        with lock:
-            busy[0] -= 1
-        h.send(200, HARBOUR.encode(), Content_Type="text/html")
-
+    at_once = AtOnce()
+    html = HARBOUR.encode()
+    page = at_once.slowly(lambda h, hit: h.send(200, html, Content_Type="text/html"), 0.15)
     for n in range(6):
-        feed_server.routes[f"/p{n}"] = slow
+        feed_server.routes[f"/p{n}"] = page
     outcomes = fetch_pages([feed_server.url(f"/p{n}") for n in range(6)], workers=6)
     assert all(outcome.page is not None for outcome in outcomes.values())
-    assert most[0] == 2
+    assert at_once.most == 2
 
 
 def test_an_amp_page_gives_its_article_and_every_author() -> None:
