@@ -2,26 +2,34 @@
 
 Schema version 2 (one document per article in the ``articles`` table):
 
-=============  ==========================================================
-field          meaning
-=============  ==========================================================
-``id``         stable id: from the guid/URL, else a hash of the content
-``title``      headline (plain text)
-``url``        link to the original, may be empty
-``source``     publisher or feed name
-``author``     byline, may be empty
-``published``  ISO 8601 with a zone, may be empty when unknown
-``summary``    standfirst or lead paragraph
-``body``       paragraphs separated by blank lines
-``caption``    photo caption kept from the source, may be empty
-``tags``       list of strings
-``entities``   ``[[start, end, kind], ...]`` character spans over ``body``
-               (the text of each is ``body[start:end]``); absent: not
-               extracted yet
-``full_text``  the body came from the article's page: ``ok``; or
-               ``failed: REASON`` (the body is the feed's text); absent:
-               never fetched. Optional, kept in ``extra``
-=============  ==========================================================
+==============  ==========================================================
+field           meaning
+==============  ==========================================================
+``id``          stable id: from the guid/URL, else a hash of the content
+``title``       headline (plain text)
+``url``         link to the original, may be empty
+``source``      publisher or feed name
+``author``      byline, may be empty
+``published``   ISO 8601 with a zone, may be empty when unknown
+``summary``     standfirst or lead paragraph
+``body``        paragraphs separated by blank lines
+``caption``     photo caption kept from the source, may be empty
+``tags``        list of strings
+``entities``    ``[[start, end, kind], ...]`` character spans over ``body``
+                (the text of each is ``body[start:end]``); absent: not
+                extracted yet
+``full_text``   the body came from the article's page: ``ok``; or
+                ``failed: REASON`` (the body is the feed's text); absent:
+                never fetched. Optional, kept in ``extra``
+``enclosures``  the feed item's podcast, video and image files: a list of
+                ``{url, type, length, duration}`` (``url`` an http(s) link;
+                ``type`` a MIME type, ``length`` bytes and ``duration``
+                whole seconds, each present only when known); absent when
+                there are none. Optional, kept in ``extra``
+                (``store.enclosures``)
+``feed``        the URL of the subscription it was fetched from; absent:
+                imported from a file. Optional, kept in ``extra``
+==============  ==========================================================
 
 Version 1 wrote each entity as ``{start, end, kind, text}``, three times the bytes: such
 documents are still read, and are written in the compact form when next written.
@@ -40,6 +48,8 @@ from typing import Any
 
 SCHEMA_VERSION = 2
 FULL_TEXT = "full_text"
+FEED = "feed"
+ENCLOSURES = "enclosures"
 ENTITY_KINDS = ("person", "org", "place", "date", "figure", "misc")
 KNOWN_FIELDS = (
     "id",

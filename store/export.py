@@ -5,13 +5,18 @@ included), so ``newsdesk import`` of an export gives back the same articles. Mar
 people: the article text is escaped where it would otherwise turn into structure (a body
 line starting with ``#`` is not a heading, ``<b>`` is not HTML), except for its links: a
 ``[text](url)`` link (as HTML links are read) stays a link and a bare URL becomes an
-autolink ``<url>``, when the URL is one that may leave the app. OPML lists the
+autolink ``<url>``, when the URL is one that may leave the app; its enclosures (podcast
+episodes, videos) are listed as links under its header, on the same condition. OPML lists the
 subscriptions the articles came from: a feed counts when its title is an article's source,
 or its host is the host of an article's link; articles imported from files have none.
+
+One article piped to a command (``pipe_input``, the app's ``|``) is its plain text, cleaned
+of escape sequences as the Markdown is, or its stored document as a line of JSON.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -24,6 +29,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from store.article import Article, article_from_document
+from store.enclosures import article_enclosures, description
 from store.errors import StoreError
 from store.ingest.subscriptions import Feed, export_opml
 from store.links import HYPERLINK_SCHEMES, UnsafeLink, UrlSpan, find_urls, safe_url
@@ -58,19 +64,66 @@ def _article_markdown(article: Article, level: int) -> str:
     heading = escape_inline(clean_line(article.title)) or "(untitled)"
     url = _markdown_url(article.url)
     lines = ["#" * level + " " + (f"[{heading}]({url})" if url else heading), ""]
-    meta = " · ".join(
-        escape_inline(part)
-        for part in (clean_line(article.source), clean_line(article.author), article.date)
-        if part
-    )
+    meta = " · ".join(escape_inline(part) for part in _meta(article))
     if meta:
         lines += [meta, ""]
     if article.tags:
         lines += [" ".join(f"`#{clean_line(tag).replace('`', '')}`" for tag in article.tags), ""]
-    for paragraph in clean_text(article.body or article.summary).split("\n\n"):
-        if paragraph.strip():
-            lines += [escape_paragraph(paragraph), ""]
+    lines += _attachment_lines(article)
+    for paragraph in _paragraphs(article):
+        lines += [escape_paragraph(paragraph), ""]
     return "\n".join(lines)
+
+
+def _meta(article: Article) -> list[str]:
+    """The source, author and date that are known, each cleaned to one line."""
+    parts = (article.source, article.author, article.date)
+    return [cleaned for cleaned in map(clean_line, parts) if cleaned]
+
+
+def _paragraphs(article: Article) -> list[str]:
+    """The text's paragraphs (the summary's when there is no body), cleaned of escape
+    sequences and control characters: they are read in terminals."""
+    paragraphs = clean_text(article.body or article.summary).split("\n\n")
+    return [paragraph for paragraph in paragraphs if paragraph.strip()]
+
+
+def to_text(article: Article) -> str:
+    """One article as plain text: its title, then its source, author and date, its link,
+    and its paragraphs. Cleaned as the Markdown export is, but not escaped: it is for a
+    command to read (a pager, a mail), which takes text, not Markdown."""
+    lines = [clean_line(article.title) or "(untitled)"]
+    meta = " · ".join(_meta(article))
+    lines += [line for line in (meta, clean_line(article.url)) if line]
+    lines.append("")
+    for paragraph in _paragraphs(article):
+        lines += [paragraph, ""]
+    return "\n".join(lines)
+
+
+def pipe_input(article: Article, form: str) -> bytes:
+    """What a command the article is piped to reads on its stdin: its text (``text``) or
+    its stored document (``json``) as one line of JSON, as the JSON Lines export writes it.
+    Never raises: text that is not valid Unicode (a lone surrogate from a hand-written
+    store) is replaced in the text, escaped in the JSON."""
+    if form != "json":
+        return to_text(article).encode("utf-8", "replace")
+    document = article.to_document()
+    try:
+        return to_jsonl([document]).encode("utf-8")
+    except orjson.JSONEncodeError:
+        return (json.dumps(document, ensure_ascii=True) + "\n").encode("ascii")
+
+
+def _attachment_lines(article: Article) -> list[str]:
+    """The article's enclosures as a list of links (those that may leave the app), or
+    nothing."""
+    items = [
+        f"- [{escape_inline(description(enclosure))}]({url})"
+        for enclosure in article_enclosures(article)
+        if (url := _markdown_url(enclosure.url))
+    ]
+    return ["Attachments:", "", *items, ""] if items else []
 
 
 def _markdown_url(url: str, schemes: tuple[str, ...] = ("http", "https")) -> str:

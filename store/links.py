@@ -7,6 +7,9 @@ control characters anywhere (refused: the text they would need to break out of a
 an argument), and spaces and other characters that have no business in a URL
 percent-encoded (``%`` escapes already in it are kept).
 
+An article's enclosures (``store.enclosures``) are links too, listed after its own URL and
+said as what they are (``▶ audio/mpeg 42:10``).
+
 A link in text is either a bare URL (it ends at the first space) or written
 ``[text](target)``, as HTML links are when an article is read; such a target may hold
 spaces, since the parentheses delimit it.
@@ -22,7 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from store.article import Article
+from store.article import ENCLOSURES, Article
+from store.enclosures import article_enclosures, link_label
 from store.sanitize import clean_line, clean_text
 
 OPEN_SCHEMES = ("http", "https")
@@ -52,10 +56,14 @@ class UnsafeLink(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """One link of an article, and where it was found (``link``, ``body``, a field name)."""
+    """One link of an article, and where it was found (``link``, ``enclosure``, ``body``, a
+    field name)."""
 
     url: str
     where: str
+    label: str = ""
+    """What the link is, said before it in the link list (an enclosure's type and
+    duration); empty for a link that is just a URL."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,14 +120,19 @@ def _has_target(url: str) -> bool:
 
 def article_links(article: Article) -> list[Link]:
     """Every link of ``article``, numbered in the order a reader meets them: its own URL,
-    then the body's, then any found in its other fields; each URL once."""
+    its enclosures (listed under the header), then the body's, then any found in its other
+    fields; each URL once."""
     found: dict[str, Link] = {}
     candidates = [Link(clean_line(article.url), "link")] if article.url else []
+    candidates += [
+        Link(enclosure.url, "enclosure", link_label(enclosure))
+        for enclosure in article_enclosures(article)
+    ]
     candidates += [Link(span.url, "body") for span in find_urls(clean_text(article.body))]
     for where, text in _other_texts(article):
         candidates += [Link(span.url, where) for span in find_urls(clean_text(text))]
     for link in candidates:
-        link = Link(_shown(link.url), link.where)
+        link = Link(_shown(link.url), link.where, link.label)
         key = link.url.rstrip("/")
         if link.url and key not in found:
             found[key] = link
@@ -167,6 +180,8 @@ def _other_texts(article: Article) -> Iterator[tuple[str, str]]:
         yield "summary", article.summary
     yield "caption", article.caption
     for name, value in article.extra.items():
+        if name == ENCLOSURES:
+            continue  # listed as enclosures already
         for text in _strings(value, _FIELDS_SCANNED):
             yield str(name), text
 

@@ -59,6 +59,10 @@ class Fetched:
     added: int
     feeds: int
     failed: int
+    notified: int = 0
+    """New articles a ``notify`` rule matched."""
+    titles: list[str] = field(default_factory=list)
+    """The first of their titles (``store.ingest.rules.NOTIFIED_KEPT``)."""
 
 
 @dataclass
@@ -195,7 +199,9 @@ class Session:
 
     def reload_flags(self) -> None:
         """After a catch-up (row ids of changed articles move, the index file may have been
-        rebuilt by another connection) or a state change elsewhere."""
+        rebuilt by another connection) or a state change elsewhere (the rules of a fetch,
+        another process)."""
+        self.state.reread()
         self.index.follow()
         self.index.set_flags(self.state.flags(), replace=True)
         self.index.set_reader_tags(self.state.reader_tags(), replace=True)
@@ -222,6 +228,7 @@ class Session:
         ``every`` (seconds), a scheduled round: only the feeds that are due. Raises
         ``StoreError``."""
         from store.ingest.refresh import refresh_feeds
+        from store.ingest.rules import Rules
         from store.ingest.subscriptions import list_feeds
 
         total = len(list_feeds(self.store_path))
@@ -234,8 +241,12 @@ class Session:
             done[0] += 1
             on_feed(done[0], total)
 
-        report = refresh_feeds(self.store_path, on_outcome=finished, every=every)
-        return Fetched(report.summary.added, total, len(report.failed))
+        rules = Rules(self.config.rules) if self.config.rules else None
+        report = refresh_feeds(self.store_path, on_outcome=finished, every=every, rules=rules)
+        counts = report.summary.rules
+        return Fetched(
+            report.summary.added, total, len(report.failed), counts.notified, counts.titles
+        )
 
     def documents_apart(self, rowids: list[int]) -> list[dict[str, Any]]:
         """The stored documents of these rows, read on a connection of their own (for a

@@ -96,6 +96,7 @@ PALETTE: tuple[tuple[str, str], ...] = (
     ("Copy link", "main.copy_link"),
     ("Links", "main.links"),
     ("Export to Markdown", "main.export"),
+    ("Pipe to a command", "main.pipe"),
     ("Sort", "main.sort"),
     ("Group", "main.group"),
     ("Unread only", "main.unread_only"),

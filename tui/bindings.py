@@ -38,6 +38,7 @@ SCREEN_WIDGETS: dict[str, tuple[str, ...]] = {
     "SaveSearchScreen": ("Input",),
     "ExportScreen": ("Input",),
     "TagsScreen": ("TagInput",),
+    "PipeChooserScreen": ("OptionList",),
 }
 """The widgets of each screen that can have the focus, and so take keys before the screen."""
 _TEXTUAL_WIDGETS: dict[str, type[DOMNode]] = {"Input": Input, "OptionList": OptionList}

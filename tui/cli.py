@@ -12,7 +12,18 @@ from typing import Any, NoReturn
 from store import DB_ENV, StoreError, open_session
 from store.query.nodes import excerpt
 from tui import __version__
-from tui.commands import config, entities, export, extract, feeds, ingest, search, serve, store
+from tui.commands import (
+    config,
+    entities,
+    export,
+    extract,
+    feeds,
+    ingest,
+    rules,
+    search,
+    serve,
+    store,
+)
 from tui.commands.output import EXIT_OK, EXIT_UNUSABLE, fail
 
 ERROR_CHARS = 300
@@ -108,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     entities.add_parser(commands, parent)
     extract.add_parser(commands, parent)
     search.add_parser(commands, parent)
+    rules.add_parser(commands, parent)
     export.add_parser(commands, parent)
     config.add_parser(commands, parent)
     store.add_parser(commands, parent)

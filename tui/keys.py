@@ -99,7 +99,10 @@ HELP_LAYOUT: tuple[tuple[str, tuple[Row, ...]], ...] = (
             "view.highlight",
         ),
     ),
-    ("Links and export", ("main.open_link", "main.copy_link", "main.links", "main.export")),
+    (
+        "Links and export",
+        ("main.open_link", "main.copy_link", "main.links", "main.export", "main.pipe"),
+    ),
     ("Feeds", ("main.fetch", "main.whole_article")),
     (
         "App",

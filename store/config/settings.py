@@ -23,6 +23,8 @@ from typing import Any
 import platformdirs
 
 from store.article import ENTITY_KINDS
+from store.config.pipes import PipeCommand, read_pipe_commands
+from store.ingest.rules import Rule, rules_from_config
 from store.paths import APP_NAME
 from store.sanitize import clean_line
 from store.storage.atomic import open_regular
@@ -30,6 +32,7 @@ from store.storage.atomic import open_regular
 CONFIG_ENV = "NEWSDESK_CONFIG"
 CONFIG_FILE = "config.toml"
 SORTS = ("date", "source", "relevance")
+NOTIFY = ("rules", "new", "off")
 GROUPS = ("none", "day", "source")
 KIND_ALIASES = {
     "organisation": "org",
@@ -64,8 +67,17 @@ class Config:
     """Entity kinds highlighted in the reading pane."""
     auto_fetch: str = ""
     """Fetch the feeds that are due this often while the app runs (``15m``); "" is off."""
+    rules: tuple[Rule, ...] = ()
+    """Rules on arrival (``[[rules]]`` tables: query, action, feed), those that parse."""
+    notify: str = "rules"
+    """What a background fetch tells the terminal about: articles a ``notify`` rule matched
+    (``rules``), every new article (``new``), or nothing (``off``)."""
+    notify_command: tuple[str, ...] = ()
+    """A command (argv list) run for each notification, the count and titles as arguments."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Key remaps: binding id -> keys, e.g. ``{"list.down": "j,down,ctrl+n"}``."""
+    pipe_commands: Mapping[str, PipeCommand] = field(default_factory=dict)
+    """Commands an article can be piped to, by name (``[pipe_commands] pager = ["less"]``)."""
 
 
 SETTINGS = tuple(f.name for f in fields(Config))
@@ -217,7 +229,11 @@ class _Reader:
             "group_by": lambda value: self._choice("group_by", value, GROUPS),
             "entity_kinds": self._kinds,
             "auto_fetch": self._duration,
+            "rules": self._rules,
+            "notify": lambda value: self._choice("notify", value, NOTIFY),
+            "notify_command": self._argv,
             "keys": self._keys,
+            "pipe_commands": self._pipe_commands,
         }
         values: dict[str, Any] = {}
         for name in SETTINGS:
@@ -249,6 +265,8 @@ class _Reader:
             return "all kinds"
         if isinstance(value, Mapping):
             return "no remaps"
+        if name == "notify_command":
+            return "none"
         return "off" if value == "" else repr(value)
 
     def _wrong(self, name: str, expected: str, value: Any) -> None:
@@ -293,6 +311,24 @@ class _Reader:
         self._wrong("auto_fetch", 'a duration such as "15m" or "1h", or "off"', value)
         return None
 
+    def _rules(self, value: Any) -> tuple[Rule, ...] | None:
+        if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+            self._wrong("rules", "[[rules]] tables (query = '...', action = '...')", value)
+            return None
+        rules, problems = rules_from_config(value)
+        lines = _lines_of_tables(self.text, "rules")
+        for problem in problems:
+            number = int(problem.split(" ", 2)[1].rstrip(":"))
+            line = lines[number - 1] if number <= len(lines) else None
+            self.problems.append(Problem(problem, line))
+        return tuple(rules)
+
+    def _argv(self, value: Any) -> tuple[str, ...] | None:
+        if isinstance(value, list) and value and all(isinstance(a, str) and a for a in value):
+            return tuple(value)
+        self._wrong("notify_command", 'an argv list (["notify-send", "newsdesk"])', value)
+        return None
+
     def _preview(self, value: Any) -> bool | str | None:
         return value if isinstance(value, bool) else self._choice("preview", value, ("auto",))
 
@@ -314,6 +350,19 @@ class _Reader:
             )
             return None
         return tuple(kind for kind in ENTITY_KINDS if kind in kinds)
+
+    def _pipe_commands(self, value: Any) -> dict[str, PipeCommand] | None:
+        if not isinstance(value, dict):
+            self.problem(
+                "pipe_commands",
+                "pipe_commands must be a table of name = command "
+                f'([pipe_commands] pager = ["less", "-R"]), not {_shown(value)}; no commands',
+            )
+            return None
+        commands, problems = read_pipe_commands(value)
+        for key, text in problems:
+            self.problem(key, text)
+        return commands
 
     def _keys(self, value: Any) -> dict[str, str] | None:
         if not isinstance(value, dict):
@@ -381,6 +430,12 @@ def _line_of(text: str, key: str) -> int | None:
         if pattern.match(line):
             return number
     return None
+
+
+def _lines_of_tables(text: str, name: str) -> list[int]:
+    """The line of each ``[[name]]`` header, in order."""
+    header = re.compile(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]")
+    return [n for n, line in enumerate(text.splitlines(), 1) if header.match(line)]
 
 
 def _shown(value: Any) -> str:

@@ -16,6 +16,7 @@ from store.index.schema import FIRST_DATED, moment_key
 from store.query.nodes import (
     And,
     Everything,
+    Feed,
     Flag,
     Mention,
     Node,
@@ -170,6 +171,8 @@ def _leaf(node: Node, rowid: str, expand: Expand | None) -> tuple[str, tuple[obj
     if isinstance(node, Mention):
         match = names_match(node.kind, node.name, node.prefix, expand)
         return f"{rowid} IN (SELECT rowid FROM names WHERE names MATCH ?)", (match,)
+    if isinstance(node, Feed):
+        return f"{rowid} IN (SELECT rowid FROM feed_of WHERE feed = ?)", (node.url,)
     if isinstance(node, Flag):
         column = "starred" if node.name == "starred" else "read"
         negate = "NOT " if node.name == "unread" else ""

@@ -82,6 +82,15 @@ class ImportDelta:
                 sync.file_tokens(self.conn, self._tokens)
             self.conn.execute("UPDATE meta SET fingerprint = ? WHERE rowid = ?", (print_, rowid))
 
+    def discard(self, article_id: str, doc: Mapping[str, Any]) -> None:
+        """Forget an article given to ``add`` that is not to be stored after all (``doc``:
+        the document its words were indexed from)."""
+        if self.failed:
+            return
+        with self._guard():
+            rowid = self._pending.pop(article_id)
+            sync.remove(self.conn, [rowid], self.store, {rowid: doc})
+
     def placed(
         self, part: int, offsets: Mapping[str, tuple[int, int]], tags: Mapping[str, str]
     ) -> None:

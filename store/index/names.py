@@ -51,6 +51,13 @@ def entity_names(entities: Sequence[Entity]) -> str:
     return " ".join(sorted(tokens))
 
 
+def mentions_in(names: str) -> set[tuple[str, str]]:
+    """The (kind, folded name) pairs a ``names`` column (``entity_names``) files under."""
+    return {(_KINDS[t[0]], t[1:].translate(_UNESCAPES)) for t in names.split() if t[:1] in _KINDS}
+
+
+_KINDS = {mark: kind for kind, mark in KIND_MARKS.items()}
+_UNESCAPES = {_PRIVATE + code: code for code in range(128)}
 _TOKENS: dict[tuple[str, str], str] = {}
 """``token`` of (kind, name as written): the same names come back article after article."""
 _KEEP_TOKENS = 1 << 16

@@ -9,8 +9,9 @@ is a range of row ids.
 in the store (part, key, offset, length: the reading pane reads it from there, so the index
 holds no copy of it); ``pending`` the documents whose words are still to be indexed (only
 until they are); ``fts`` the words (FTS5, contentless, case and accent folded); ``tags``
-the exact-match filter of tags, ``names`` the entity names (one word each, see
-``store.index.names``), ``name_tokens`` every token ever filed there (what a prefix of a
+the exact-match filter of tags, ``feed_of`` the subscription each fetched article came
+from, ``names`` the entity names (one word each, see ``store.index.names``),
+``name_tokens`` every token ever filed there (what a prefix of a
 name expands to); ``parts`` each store file's signature as last caught up;
 ``lingering`` rows whose words stayed in ``fts`` because the document they were indexed
 from was gone when they were removed (left out of every search); ``rejects`` the store's
@@ -61,6 +62,8 @@ CREATE TABLE IF NOT EXISTS lingering(rowid INTEGER PRIMARY KEY);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, source, author, body, tags, content='', tokenize='unicode61 remove_diacritics 2',
     prefix='3');
+CREATE TABLE IF NOT EXISTS feed_of(rowid INTEGER PRIMARY KEY, feed TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS feed_of_feed ON feed_of(feed, rowid);
 CREATE TABLE IF NOT EXISTS tags(
     tag TEXT NOT NULL, rowid INTEGER NOT NULL, PRIMARY KEY(tag, rowid)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS names USING fts5(

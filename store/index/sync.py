@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from store.article import Article, InvalidDocument, article_from_document
+from store.article import FEED, Article, InvalidDocument, article_from_document
 from store.fold import fold
 from store.index.names import entity_names
 from store.index.schema import TIE_BITS, UNDATED, UNDATED_SPAN, time_key
@@ -249,7 +249,7 @@ def remove(
                     "VALUES ('delete', ?, ?, ?, ?, ?, ?)",
                     (rowid, *_words_columns(doc)),
                 )
-        for table in ("meta", "pending", "tags", "names"):
+        for table in ("meta", "pending", "tags", "names", "feed_of"):
             conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
 
 
@@ -297,6 +297,9 @@ def add_row(
     conn.executemany(
         "INSERT OR IGNORE INTO tags VALUES (?, ?)", ((fold(t), rowid) for t in article.tags)
     )
+    feed = article.extra.get(FEED)
+    if isinstance(feed, str) and feed:
+        conn.execute("INSERT INTO feed_of VALUES (?, ?)", (rowid, feed))
     return rowid
 
 

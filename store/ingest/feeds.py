@@ -1,4 +1,8 @@
-"""RSS 0.9x/1.0/2.0 and Atom, parsed by feedparser (which recovers from much bad XML)."""
+"""RSS 0.9x/1.0/2.0 and Atom, parsed by feedparser (which recovers from much bad XML).
+
+An entry's enclosures (podcast episodes, videos, images) are kept beside its text; what is
+taken from which element, and how it is made safe, is in ``store.ingest.enclosures``.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,9 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from store.article import Article, InvalidDocument
+from store.article import ENCLOSURES, Article, InvalidDocument
 from store.ingest.dates import TWELVE_HOUR as _TWELVE_HOUR
+from store.ingest.enclosures import feed_enclosures
 from store.ingest.mapping import Context, build_article, feed_entry_id
 from store.ingest.result import ReadResult
 from store.ingest.transport import charset_of
@@ -123,7 +128,7 @@ def _article(entry: Mapping[str, Any], context: Context, feed_key: str, base: st
     }
     if fields["body"] == fields["summary"]:
         fields["summary"] = None
-    return build_article(fields, {}, context)
+    return build_article(fields, {ENCLOSURES: feed_enclosures(entry, base)}, context)
 
 
 def _link(entry: Mapping[str, Any], base: str) -> str:

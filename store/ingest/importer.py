@@ -23,8 +23,11 @@ from store.entities import DEFAULT_BACKEND
 from store.errors import IndexDamaged, StoreError
 from store.index import SearchIndex, refresh_index
 from store.index.delta import ImportDelta, by_time, import_delta
+from store.ingest.arrival import Arrival
 from store.ingest.extraction import Batch, Extraction
 from store.ingest.result import BATCH, ReadResult, Subscription
+from store.ingest.rules import RuleCounts, Rules
+from store.paths import state_path_for
 from store.rejects import Reject
 from store.storage import (
     Backend,
@@ -53,8 +56,16 @@ class ImportSummary:
     duplicates: int = 0
     feeds_added: int = 0
     rejected: list[Reject] = field(default_factory=list)
+    rules: RuleCounts = field(default_factory=RuleCounts)
+    state_error: str | None = None
+    """Why what the rules set in the reading state was not saved, if it was not."""
     usable: bool = False
     """Whether any article or subscription arrived (not in ``to_dict``)."""
+
+    @property
+    def ignored(self) -> int:
+        """New articles an ``ignore`` rule kept out of the store."""
+        return self.rules.ignored
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,6 +75,8 @@ class ImportSummary:
             "duplicates": self.duplicates,
             "feeds_added": self.feeds_added,
             "rejected": [reject.to_dict() for reject in self.rejected],
+            "ignored": self.ignored,
+            "rules": self.rules.to_dict(),
         }
 
 
@@ -72,9 +85,10 @@ def import_into(
     result: ReadResult,
     feed_updates: FeedUpdates | None = None,
     entities: str = DEFAULT_BACKEND,
+    rules: Rules | None = None,
 ) -> ImportSummary:
     """Merge ``result`` into the store at ``path`` (see ``import_batches``)."""
-    return import_batches(path, result.batches(BATCH), feed_updates, entities)
+    return import_batches(path, result.batches(BATCH), feed_updates, entities, rules)
 
 
 def import_batches(
@@ -82,6 +96,7 @@ def import_batches(
     batches: Iterable[ReadResult],
     feed_updates: FeedUpdates | None = None,
     entities: str = DEFAULT_BACKEND,
+    rules: Rules | None = None,
 ) -> ImportSummary:
     """Merge what ``batches`` hold into the store at ``path`` (created when missing: a
     folder store unless the name ends in ``.json``) in one write, taking a batch at a time
@@ -92,18 +107,24 @@ def import_batches(
     ``entities`` names the entity backend (``store.entities.backends.BACKENDS``) used for
     articles that arrive without entities; one that cannot run raises ``BackendUnavailable``
     and leaves the store as it was. A new store is not made when nothing usable arrived.
+    ``rules`` judge each new article (``store.ingest.rules``); what they set in the reading
+    state is saved once the articles are stored.
     """
     summary = ImportSummary()
+    arrival = Arrival(rules, summary.rules) if rules else None
     store = open_backend(path)
     lock_made = not os.path.lexists(store.lock.lock_file)
     created = _make_folder(path) if is_folder_store(path) else False
     try:
         with holding(store.lock):
-            _import(store, iter(batches), feed_updates or {}, entities, summary)
+            _import(store, iter(batches), feed_updates or {}, entities, summary, arrival)
     except BaseException:
         if created:
             shutil.rmtree(path, ignore_errors=True)
         raise
+    summary.added -= summary.rules.ignored  # judged once counted as new
+    if arrival is not None and arrival.edits:
+        summary.state_error = arrival.save(state_path_for(path))
     if not store.exists():
         _remove_new(path if created else None, store.lock.lock_file if lock_made else None)
     return summary
@@ -124,6 +145,7 @@ def _import(
     feed_updates: FeedUpdates,
     entities: str,
     summary: ImportSummary,
+    arrival: Arrival | None = None,
 ) -> None:
     """The import, holding the store's lock: planned a batch at a time (``_Plans``) and
     written as the plans come, unless nothing changes."""
@@ -141,7 +163,7 @@ def _import(
                 store.write(Change(feeds=feeds), unplaced)
             return
         writes = itertools.chain([first], plans.rest(batches))
-        _write(store, new_store, plans, writes, feeds, entities)
+        _write(store, new_store, plans, writes, feeds, entities, arrival)
 
 
 def stored_documents(path: Path, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -283,6 +305,7 @@ def _write(
     writes: Iterator[list[Write]],
     feeds: dict[str, Any],
     backend: str,
+    arrival: Arrival | None,
 ) -> None:
     """Write the store with ``writes`` and their entities, keeping the index in step
     through an ``ImportDelta`` (words indexed while the entities are extracted, places
@@ -290,7 +313,7 @@ def _write(
     document is written as soon as its entities are ready and is not kept."""
     replaced = _Replaced()
     with Extraction(backend) as extraction, import_delta(store, new_store) as delta:
-        added = _documents(writes, extraction, delta, replaced)
+        added = _documents(writes, extraction, delta, replaced, arrival)
         store.write(Change(plans.removed, added, feeds), delta.placed if delta else unplaced)
         indexed = delta is not None and delta.commit()
     if not indexed:
@@ -316,6 +339,7 @@ def _documents(
     extraction: Extraction,
     delta: ImportDelta | None,
     replaced: _Replaced,
+    arrival: Arrival | None,
 ) -> Iterator[tuple[str, bytes]]:
     """Each document with its entities, encoded, with its article id. While the workers
     extract a batch's entities, the delta indexes its words, and the documents of the batch
@@ -329,17 +353,23 @@ def _documents(
             delta.add([(write.doc, write.article) for write in batch_writes])
         waiting.append((batch_writes, batch))
         while len(waiting) > 1:
-            yield from _completed(*waiting.popleft(), delta)
+            yield from _completed(*waiting.popleft(), delta, arrival)
     while waiting:
-        yield from _completed(*waiting.popleft(), delta)
+        yield from _completed(*waiting.popleft(), delta, arrival)
 
 
 def _completed(
-    writes: list[Write], batch: Batch, delta: ImportDelta | None
+    writes: list[Write], batch: Batch, delta: ImportDelta | None, arrival: Arrival | None
 ) -> Iterator[tuple[str, bytes]]:
+    """Each document of ``batch`` as its entities are ready, unless the rules keep it out
+    (its words, indexed already, are then forgotten)."""
     for number in range(batch.chunks):
         start, end = batch.bounds(number)
         for write, found in zip(writes[start:end], batch.chunk(number), strict=True):
+            if write.old is None and arrival and not arrival.admits(write.doc, found.names):
+                if delta is not None:
+                    delta.discard(write.article.id, write.doc)
+                continue
             if delta is not None:
                 delta.complete(write.article.id, found.fingerprint, found.names)
             yield write.article.id, found.document

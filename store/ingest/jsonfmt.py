@@ -1,4 +1,8 @@
-"""JSON inputs: a TinyDB file, an array, a single object, JSON Feed 1.0/1.1, JSON Lines."""
+"""JSON inputs: a TinyDB file, an array, a single object, JSON Feed 1.0/1.1, JSON Lines.
+
+A JSON Feed item's ``attachments`` become its enclosures; an article file's own
+``enclosures`` list is kept as far as it is safe (``store.ingest.enclosures``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from store.article import Article, InvalidDocument
+from store.article import ENCLOSURES, Article, InvalidDocument
+from store.ingest.enclosures import json_feed_enclosures
 from store.ingest.mapping import Context, article_from_record, build_article, feed_entry_id
 from store.ingest.result import ReadResult
 from store.rejects import Reject
@@ -156,6 +161,13 @@ def _json_feed_item(item: Any, feed: Mapping[str, Any], context: Context) -> Art
         "tags": item.get("tags"),
     }
     known = {"id", "title", "url", "external_url", "authors", "author", "date_published"}
-    known |= {"date_modified", "summary", "content_html", "content_text", "tags"}
+    known |= {"date_modified", "summary", "content_html", "content_text", "tags", "attachments"}
     extra = {f"jsonfeed_{key}": value for key, value in item.items() if key not in known}
+    extra[ENCLOSURES] = json_feed_enclosures(item.get("attachments"), _feed_base(feed))
     return build_article(fields, extra, context)
+
+
+def _feed_base(feed: Mapping[str, Any]) -> str:
+    """What a relative attachment URL is relative to: the feed's address, else its site."""
+    base = feed.get("feed_url") or feed.get("home_page_url")
+    return base if isinstance(base, str) else ""

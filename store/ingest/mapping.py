@@ -9,8 +9,16 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from store.article import KNOWN_FIELDS, Article, InvalidDocument, article_from_document, content_id
+from store.article import (
+    ENCLOSURES,
+    KNOWN_FIELDS,
+    Article,
+    InvalidDocument,
+    article_from_document,
+    content_id,
+)
 from store.ingest.dates import iso, parse_date
+from store.ingest.enclosures import clean_enclosures
 from store.ingest.html import html_to_text, looks_like_html
 from store.sanitize import clean_line, clean_text
 from store.seed import headline_from
@@ -72,9 +80,12 @@ def build_article(fields: dict[str, Any], extra: dict[str, Any], context: Contex
     """Clean, fill in and validate mapped fields (shared by every reader).
 
     Entities are not taken from the input: they are extracted again from the cleaned text,
-    so their offsets always match it.
+    so their offsets always match it. Enclosures in ``extra`` (a feed's, or a JSON file's
+    own ``enclosures``) are kept only as far as they are safe, and only when there are any.
     """
     doc: dict[str, Any] = dict(extra)
+    if ENCLOSURES in doc:
+        _keep_enclosures(doc)
     doc["title"] = clean_line(_plain(_text(fields.get("title")), links=False)) or _stand_in_title(
         _text(fields.get("summary")) or _text(fields.get("body"))
     )
@@ -90,6 +101,14 @@ def build_article(fields: dict[str, Any], extra: dict[str, Any], context: Contex
     doc["caption"] = clean_text(_text(fields.get("caption")))
     doc["id"] = _stable_id(fields.get("id"), doc, context)
     return article_from_document(doc)
+
+
+def _keep_enclosures(doc: dict[str, Any]) -> None:
+    """The input's enclosures in ``doc`` replaced by the safe ones; none, no field (an
+    empty list would make a re-import of an older copy look like a change)."""
+    enclosures = clean_enclosures(doc.pop(ENCLOSURES))
+    if enclosures:
+        doc[ENCLOSURES] = enclosures
 
 
 def _stand_in_title(text: str) -> str:

@@ -3,15 +3,18 @@ full-text feeds, each new or changed item's page first (``store.ingest.fulltext`
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from store.article import FEED, Article
 from store.ingest.fetch import FeedRequest, FetchOutcome, fetch_all
 from store.ingest.fulltext import PageOutcome, with_whole_text
 from store.ingest.importer import ImportSummary, import_into
 from store.ingest.result import ReadResult
+from store.ingest.rules import Rules
 from store.ingest.schedule import feed_interval, is_due, moment_of, next_fetch
 from store.ingest.subscriptions import Feed, list_feeds
 
@@ -49,9 +52,10 @@ class RefreshReport:
     def round_line(self) -> str:
         """A scheduled round in one line: what came, what failed, what waits."""
         summary, failed = self.summary, self.failed
+        ignored = f", {summary.ignored} ignored" if summary.ignored else ""
         line = (
-            f"{summary.added} new, {summary.updated} updated; {len(self.outcomes)} feed(s) "
-            f"fetched, {len(failed)} failed, {self.waiting} waiting"
+            f"{summary.added} new, {summary.updated} updated{ignored}; {len(self.outcomes)} "
+            f"feed(s) fetched, {len(failed)} failed, {self.waiting} waiting"
         )
         if failed:
             line += f" (first: {failed[0].url}: {failed[0].error})"
@@ -67,17 +71,21 @@ def refresh_feeds(
     on_page: Callable[[PageOutcome], None] | None = None,
     every: float | None = None,
     now: datetime | None = None,
+    rules: Rules | None = None,
 ) -> RefreshReport:
     """Fetch the subscriptions of the store at ``path`` concurrently, then merge once.
 
     With ``every`` (seconds), a scheduled round: only the feeds that are due are fetched,
     and each is given its next due time (its own interval or ``every``, its ``<ttl>``, a
-    ``Retry-After``, a doubling backoff while it fails)."""
+    ``Retry-After``, a doubling backoff while it fails). ``rules`` judge the new articles,
+    each knowing the feed it came from."""
     moment = now or datetime.now(UTC)
     every_feed = list_feeds(path)
     feeds = every_feed if every is None else [f for f in every_feed if is_due(f.next_fetch, moment)]
     requests = [FeedRequest(f.url, f.etag, f.modified) for f in feeds]
     outcomes = fetch_all(requests, workers=workers, timeout=timeout, on_outcome=on_outcome)
+    for outcome in outcomes:
+        outcome.result.articles = [_from_feed(a, outcome.url) for a in outcome.result.articles]
     pages = _whole_texts(path, outcomes, {f.url for f in feeds if f.full_text}, timeout, on_page)
     result = ReadResult()
     for outcome in outcomes:
@@ -88,11 +96,17 @@ def refresh_feeds(
         fetched_at = now or datetime.now(UTC)  # a slow round must not leave everything due
         for outcome in outcomes:
             updates[outcome.url] |= _scheduled(by_url[outcome.url], outcome, every, fetched_at)
-    summary = import_into(path, result, feed_updates=updates)
+    summary = import_into(path, result, feed_updates=updates, rules=rules)
     report = RefreshReport(outcomes, summary, pages, len(every_feed) - len(feeds))
     if every is not None:
         report.next_due = _next_due(every_feed, updates)
     return report
+
+
+def _from_feed(article: Article, url: str) -> Article:
+    """The article marked with the subscription it came from (``feed:`` searches, the
+    feeds view's counts, rules kept to one feed)."""
+    return dataclasses.replace(article, extra={**article.extra, FEED: url})
 
 
 def _scheduled(feed: Feed, outcome: FetchOutcome, every: float, now: datetime) -> dict[str, object]:

@@ -67,6 +67,13 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Feed:
+    """Fetched from the subscription at ``url`` (as written in the feed list)."""
+
+    url: str
+
+
+@dataclass(frozen=True)
 class Flag:
     """Reading state: ``read``, ``unread`` or ``starred``."""
 
@@ -96,7 +103,7 @@ class Or:
     children: tuple[Node, ...]
 
 
-Node = Everything | Text | Tag | Mention | Flag | Published | Not | And | Or
+Node = Everything | Text | Tag | Mention | Feed | Flag | Published | Not | And | Or
 
 
 @dataclass(frozen=True)

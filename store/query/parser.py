@@ -28,6 +28,7 @@ from store.query.nodes import (
     TEXT_FIELDS,
     And,
     Everything,
+    Feed,
     Flag,
     Mention,
     Node,
@@ -45,7 +46,7 @@ from store.query.nodes import (
 
 ENTITY_FIELDS = {"entity": None, "person": "person", "org": "org", "place": "place"}
 DATE_FIELDS = ("after", "before", "on", "date")
-FIELDS = (*TEXT_FIELDS, "tag", *ENTITY_FIELDS, "is", *DATE_FIELDS, "sort")
+FIELDS = (*TEXT_FIELDS, "tag", *ENTITY_FIELDS, "feed", "is", *DATE_FIELDS, "sort")
 MIN_PREFIX = 2
 """Tags being typed filter from their second letter."""
 MIN_BROAD_PREFIX = 3
@@ -201,6 +202,8 @@ class _Parser:
             return Everything() if prefix and len(tag) < MIN_PREFIX else Tag(tag, prefix)
         if name in ENTITY_FIELDS:
             return self.mention(token, name, value)
+        if name == "feed":
+            return Feed(value.strip())
         try:
             return self.checked_value(token, name, value)
         except QueryError:

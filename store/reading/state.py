@@ -93,6 +93,13 @@ class ReadingState:
             docs, self._position = read
             self._replay(docs)
 
+    def reread(self) -> None:
+        """Take in what other writers (another process, a fetch's rules) saved since."""
+        try:
+            self._refresh()
+        except StoreError as exc:
+            self.error = f"reading state not saved: {exc}"
+
     def flags(self) -> list[tuple[str, bool, bool]]:
         """(article id, read, starred) of every article with a state."""
         return [

@@ -211,7 +211,8 @@ async def test_every_screen_has_the_focusable_widgets_the_key_checks_assume(
     linked = Article(
         id="l", title="Linked", body="See https://e.com/a", published="2030-01-01T00:00:00+00:00"
     )
-    app = configured_app(None, (linked, *FIVE_ARTICLES))
+    pipes = '[pipe_commands]\na = ["true"]\nb = ["true"]\n'  # two: the chooser opens
+    app = configured_app(pipes, (linked, *FIVE_ARTICLES))
     seen: dict[str, set[str]] = {}
 
     async def visit(*keys: str) -> None:
@@ -229,7 +230,7 @@ async def test_every_screen_has_the_focusable_widgets_the_key_checks_assume(
 
     async with app.run_test(size=WIDE) as pilot:
         await visit()
-        for opens in (["question_mark"], ["L"], ["x"], ["t"]):
+        for opens in (["question_mark"], ["L"], ["x"], ["t"], ["vertical_line"]):
             await visit(*opens)
             await pilot.press("escape")
         await visit("slash", "a", "enter", "S")

@@ -12,14 +12,17 @@ from tui.keys import HELP_LAYOUT, Shown, key_display
 README = Path(__file__).resolve().parents[2] / "README.md"
 TEXTUAL_KEYS = {"tab", "shift+tab", "ctrl+p", "PgUp"}
 """Keys of Textual's own bindings (focus, the command palette, scrolling) the table names."""
+_UNESCAPED_BAR = re.compile(r"(?<!\\)\|")
+"""A cell boundary: ``\\|`` is a ``|`` inside a cell (the pipe key's own row)."""
 
 
 def table_keys() -> set[str]:
     """The keys in the first column of README's key table, as written there."""
     text = README.read_text(encoding="utf-8")
     table = text[text.index("### Keys") :].split("\n\n")[2]
-    cells = [line.split("|")[1] for line in table.splitlines() if line.startswith("| `")]
-    return {key for cell in cells for key in re.findall(r"`([^`]+)`", cell)}
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    cells = [_UNESCAPED_BAR.split(line)[1] for line in rows]
+    return {key.replace(r"\|", "|") for cell in cells for key in re.findall(r"`([^`]+)`", cell)}
 
 
 def shown_keys(binding_id: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Pilot tests of the link and export keys: o, y, L, x, and OSC 8 hyperlinks on screen."""
+"""Pilot tests of the link and export keys: o, y, L, x, OSC 8 hyperlinks on screen, and an
+article's enclosures (listed in the reading pane and by L)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from textual.app import App
-from textual.widgets import Input, OptionList
-from tui_support import FIVE_ARTICLES, article_view, main_screen, screen_strips, wait_until
+from textual.widgets import Input, OptionList, Static
+from tui_support import (
+    FIVE_ARTICLES,
+    article_view,
+    main_screen,
+    screen_strips,
+    screen_text,
+    wait_until,
+)
 
 from store.article import Article
 from tui.screens.export import ExportScreen, default_export_path, display_path
@@ -302,3 +311,69 @@ def test_the_default_export_path_is_dated_slugged_and_free(tmp_path):
 def test_display_path_shows_home_as_tilde():
     assert display_path(Path.home() / "a" / "b.md") == "~/a/b.md"
     assert display_path(Path("/srv/x.md")) == "/srv/x.md"
+
+
+EPISODE = Article(
+    id="episode",
+    title="Episode 12: the harbour",
+    source="Pod",
+    published="2025-03-10T08:00:00+00:00",
+    url="https://pod.example/12",
+    body="Show notes at https://pod.example/notes.",
+    extra={
+        "enclosures": [
+            {"url": "https://cdn.example/ep12.mp3", "type": "audio/mpeg", "length": 38100000,
+             "duration": 2530},
+            {"url": "https://cdn.example/[bold]cover[/bold].jpg", "type": "image/jpeg"},
+        ]
+    },
+)  # fmt: skip
+ATTACHMENT_LINE = "audio/mpeg · 42:10 · 38.1 MB  https://cdn.example/ep12.mp3"
+
+
+def _attachments(app: App[None]) -> Static:
+    return article_view(app).query_one("#article-attachments", Static)
+
+
+async def test_the_reading_pane_lists_the_attachments_as_text(make_app):
+    app = make_app((EPISODE, *FIVE_ARTICLES))
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        section = _attachments(app)
+        assert section.display
+        content = section.content
+        assert isinstance(content, Text)
+        assert content.plain.split("\n") == [
+            "Attachments",
+            ATTACHMENT_LINE,
+            "image/jpeg  https://cdn.example/[bold]cover[/bold].jpg",  # never markup
+        ]
+        assert ATTACHMENT_LINE in screen_text(app)
+        output = "".join(strip.render(app.console) for strip in screen_strips(app))
+        assert ";https://cdn.example/ep12.mp3\x1b\\" in output
+        await pilot.press("j")
+        await pilot.pause()
+        assert main_screen(app).current_id() == "cafe"
+        assert not _attachments(app).display
+        assert "Attachments" not in screen_text(app)
+
+
+async def test_L_lists_enclosures_to_open_and_copy_like_other_links(make_app, fake_browser, copied):
+    app = make_app((EPISODE, *FIVE_ARTICLES))
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("L")
+        screen = app.screen
+        assert isinstance(screen, LinkListScreen)
+        assert [(link.url, link.where) for link in screen.links] == [
+            ("https://pod.example/12", "link"),
+            ("https://cdn.example/ep12.mp3", "enclosure"),
+            ("https://cdn.example/[bold]cover[/bold].jpg", "enclosure"),
+            ("https://pod.example/notes", "body"),
+        ]
+        prompt = str(screen.query_one(OptionList).get_option_at_index(1).prompt)
+        assert prompt == " 2 ▶ audio/mpeg 42:10  https://cdn.example/ep12.mp3  enclosure"
+        await pilot.press("2", "y")
+        assert copied == ["https://cdn.example/ep12.mp3"]
+        await pilot.press("enter")
+        await wait_until(pilot, fake_browser.exists, timeout=10)
+    assert json.loads(fake_browser.read_text()) == ["https://cdn.example/ep12.mp3"]

@@ -162,6 +162,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_fetch(args: argparse.Namespace) -> int:
     from store import refresh_feeds
+    from tui.commands.rules import arrival_rules, rules_note
 
     if args.every is not None:
         from tui.commands.scheduled import run_fetch_every
@@ -171,7 +172,11 @@ def run_fetch(args: argparse.Namespace) -> int:
         path = resolve_store(args.db)
         on_outcome = None if args.json else _print_outcome
         report = refresh_feeds(
-            path, workers=args.workers, timeout=args.timeout, on_outcome=on_outcome
+            path,
+            workers=args.workers,
+            timeout=args.timeout,
+            on_outcome=on_outcome,
+            rules=arrival_rules(),
         )
     except StoreError as exc:
         return fail(str(exc))
@@ -183,7 +188,7 @@ def run_fetch(args: argparse.Namespace) -> int:
     else:
         say(
             f"{summary.added} new, {summary.updated} updated article(s); "
-            f"{len(report.failed)} of {len(report.outcomes)} feed(s) failed"
+            f"{len(report.failed)} of {len(report.outcomes)} feed(s) failed" + rules_note(summary)
         )
         _say_pages(report.pages)
     if report.outcomes and len(report.failed) == len(report.outcomes):

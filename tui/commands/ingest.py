@@ -19,6 +19,7 @@ from tui.commands.output import (
     fail,
     print_json,
     say,
+    warn,
 )
 
 if TYPE_CHECKING:
@@ -50,13 +51,15 @@ def run_import(args: argparse.Namespace) -> int:
     # Imported here so that opening the app does not load the readers' libraries.
     from store import import_batches, read_batches
     from store.entities import get_backend
+    from tui.commands.rules import arrival_rules
 
     try:
         get_backend(args.entities)  # an unusable backend fails before anything is read
         store_path = resolve_store(args.db)
         with _no_cycle_collection(), _MegabytesRead(enabled=not args.json) as progress:
             batches = read_batches(args.paths, progress=progress.update)
-            summary = import_batches(store_path, batches, entities=args.entities)
+            rules = arrival_rules()
+            summary = import_batches(store_path, batches, entities=args.entities, rules=rules)
     except StoreError as exc:
         return fail(str(exc))
     _report(summary, args.json)
@@ -94,6 +97,10 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _report(summary: ImportSummary, as_json: bool) -> None:
+    from tui.commands.rules import rules_note
+
+    if summary.state_error:
+        warn(f"what the rules set was not saved: {summary.state_error}")
     if as_json:
         print_json(summary.to_dict())
         return
@@ -101,6 +108,7 @@ def _report(summary: ImportSummary, as_json: bool) -> None:
         f"{summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged, "
         f"{summary.duplicates} duplicate(s), {len(summary.rejected)} rejected"
         + (f", {summary.feeds_added} feed(s) subscribed" if summary.feeds_added else "")
+        + rules_note(summary)
     )
     for reject in summary.rejected:
         say(f"  rejected: {reject}")

@@ -30,6 +30,9 @@ def run_fetch_every(args: argparse.Namespace) -> int:
         path = resolve_store(args.db)
     except (ValueError, StoreError) as exc:
         return fail(str(exc))
+    from tui.commands.rules import arrival_rules
+
+    args.rules = arrival_rules()
     rounds = 0
     signal.signal(signal.SIGTERM, _interrupted)  # a service manager's stop: as Ctrl-C
     try:
@@ -53,7 +56,9 @@ def _round(path: Path, every: float, args: argparse.Namespace, first: bool) -> f
     from store import refresh_feeds
 
     try:
-        report = refresh_feeds(path, workers=args.workers, timeout=args.timeout, every=every)
+        report = refresh_feeds(
+            path, workers=args.workers, timeout=args.timeout, every=every, rules=args.rules
+        )
     except StoreError as exc:
         if first:
             fail(str(exc))

@@ -110,6 +110,29 @@ class BackgroundWork(MainParts):
             call(self._fetch_done, fetched.feeds > 0, _fetch_summary(fetched))
         elif fetched.added:
             call(self._auto_done, f"{fetched.added} new article(s)")
+            self._tell_reader(fetched)
+
+    def _tell_reader(self, fetched: Fetched) -> None:
+        """In the fetch's thread: a desktop notification through the terminal, and
+        ``notify_command``, for what the round brought (as the ``notify`` setting asks)."""
+        from tui import notify
+
+        config = self.session.config
+        if config.notify == "off" or (config.notify == "rules" and not fetched.notified):
+            return
+        matched = config.notify == "rules"
+        count, titles = (fetched.notified, fetched.titles) if matched else (fetched.added, [])
+        text = notify.message(count, titles, matched)
+        self.app.call_from_thread(self._write_to_terminal, notify.terminal_sequence(text))
+        if config.notify_command:
+            argv = notify.command_argv(config.notify_command, count, titles)
+            if (failure := notify.run_command(argv)) is not None:
+                self.app.call_from_thread(self.notify, failure, severity="warning", markup=False)
+
+    def _write_to_terminal(self, sequence: str) -> None:
+        driver = self.app._driver  # as Textual's own bell and clipboard write to it
+        if driver is not None and not self.app.is_headless:
+            driver.write(sequence)
 
     def _auto_done(self, message: str) -> None:
         self.keep_place = True

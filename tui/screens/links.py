@@ -1,4 +1,8 @@
-"""The link list (``L``): every link of the article, numbered, to open or copy."""
+"""The link list (``L``): every link of the article, numbered, to open or copy.
+
+An enclosure (a podcast episode, a video) is one of them, said as what it is before its URL
+(``▶ audio/mpeg 42:10``), and opened or copied like any other.
+"""
 
 from __future__ import annotations
 
@@ -101,10 +105,13 @@ class LinkListScreen(ModalScreen[None]):
 
 
 def _prompt(number: int, link: Link) -> Text:
-    """``url`` is clean already (``article_links``); shown as text, never as markup, in the
-    script it was written in (``readable_url``)."""
+    """``url`` and ``label`` are clean already (``article_links``); shown as text, never as
+    markup, the URL in the script it was written in (``readable_url``)."""
     key = f"{number:>2} " if number <= QUICK_KEYS else "   "
     line = Text(key, style="bold")
+    if link.label:
+        line.append(link.label, style="bold")
+        line.append("  ")
     line.append(readable_url(link.url))
     line.append(f"  {link.where}", style="dim")
     return line

@@ -2,7 +2,7 @@
 
 The screen routes messages between the panes (the panes never talk to each other) and runs
 the query pipeline; its other keys live in its parts (``tui.screens.parts``): arranging,
-links, reading state, saved searches, entity facets and background work.
+links, piping to a command, reading state, saved searches, entity facets and background work.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from tui.screens.background import FETCH_BINDINGS, BackgroundWork
 from tui.screens.facet_actions import FACET_BINDINGS, FacetActions
 from tui.screens.link_actions import LINK_BINDINGS, LinkActions
 from tui.screens.panes import PANE_BINDINGS, PaneActions, wants_preview
+from tui.screens.pipe_actions import PIPE_BINDINGS, PipeActions
 from tui.screens.reading_actions import READING_BINDINGS, ReadingStateActions
 from tui.screens.saved_actions import SAVED_BINDINGS, SavedSearchActions
 from tui.screens.whole_article import WHOLE_BINDINGS, WholeArticle
@@ -48,6 +49,7 @@ class MainScreen(
     PaneActions,
     ReadingStateActions,
     LinkActions,
+    PipeActions,
     ArrangingScreen,
     SavedSearchActions,
     FacetActions,
@@ -63,6 +65,7 @@ class MainScreen(
         *FACET_BINDINGS,
         *SAVED_BINDINGS,
         *LINK_BINDINGS,
+        *PIPE_BINDINGS,
         *WHOLE_BINDINGS,
         *READING_BINDINGS[2:],
     ]

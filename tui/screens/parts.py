@@ -1,7 +1,7 @@
 """What the parts of the main screen share: the session, the result shown and its query.
 
 The main screen is assembled from parts, each a class of its own file with its keys
-(arranging, links, reading state, saved searches, entity facets, background work).
+(arranging, links, piping, reading state, saved searches, entity facets, background work).
 ``MainParts`` is the one typed statement of what a part may use: the attributes
 ``MainScreen`` sets and the hooks it implements. (A ``typing.Protocol`` cannot be a base
 of a Textual ``Screen``, whose metaclass differs, so the contract is this base class.)

@@ -231,9 +231,10 @@ async def serve_until_stopped(
         acceptor = await start_server(options, hub)
         ready(acceptor.get_port())
         if options.fetch_every_s is not None:
+            from tui.commands.rules import arrival_rules
             from tui.serve.fetching import FetchRounds
 
-            rounds = FetchRounds(options.store_path, options.fetch_every_s, log)
+            rounds = FetchRounds(options.store_path, options.fetch_every_s, log, arrival_rules())
             rounds.start()
         loop.set_exception_handler(lambda _, context: _log_internal(log, context))
         try:

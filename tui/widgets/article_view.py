@@ -5,6 +5,8 @@ selection through the text); ``n``/``N`` jump between the mentions of the select
 counting "Katz" and "Israel Katz" as one person, or, with no entity selected, between the
 search's hits; ``a`` asks for every article that mentions the selected entity. The link
 under the title and the URLs in the body are OSC 8 hyperlinks (http, https, mailto only).
+An article's enclosures (podcast episodes, videos, images) are listed under the header,
+one line each, their URLs hyperlinks too; an article without any shows no such section.
 
 The body is drawn a line at a time (``ArticleBody``): only what is on screen is styled, so
 an article of any length opens at once. Its first ``SHOWN_BYTES`` are shown (a note says
@@ -33,9 +35,10 @@ from textual.worker import get_current_worker
 
 from store import ENTITY_KINDS, Article, Entity, clean_line, clean_text
 from store.article import FULL_TEXT
+from store.enclosures import Enclosure, article_enclosures, description
 from store.entities import canonical_names, extract_entities, outside_urls
 from store.fold import fold
-from store.links import UrlSpan, find_urls, hyperlink_target
+from store.links import UrlSpan, find_urls, hyperlink_target, readable_url
 from store.query.highlight import Span, hit_spans, without_overlaps
 from store.query.nodes import Text as Term
 from tui.widgets.article_body import ArticleBody
@@ -73,6 +76,10 @@ class ArticleView(VerticalScroll, can_focus=True):
     # underline, date italic, figure bold italic, misc italic underline) for NO_COLOR.
     DEFAULT_CSS = """
         #article-header {
+            margin: 0 0 1 0;
+        }
+
+        #article-attachments {
             margin: 0 0 1 0;
         }
 
@@ -276,6 +283,9 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-header")
+        attachments = Static(id="article-attachments")
+        attachments.display = False
+        yield attachments
         yield Static(id="article-legend")
         cut = Static(id="article-cut")
         cut.display = False
@@ -342,6 +352,15 @@ class ArticleView(VerticalScroll, can_focus=True):
             header.update(Text("No article selected", style="italic"))
         else:
             header.update(self._header(self.article))
+        self._render_attachments()
+
+    def _render_attachments(self) -> None:
+        """The enclosures section, shown only when the article has any (so that every
+        other article looks as it always did)."""
+        section = self.query_one("#article-attachments", Static)
+        enclosures = article_enclosures(self.article) if self.article is not None else ()
+        section.update(self._attachments(enclosures) if enclosures else "")
+        section.display = bool(enclosures)
 
     def set_terms(self, terms: list[Term]) -> None:
         """Mark what a new search matches in the article shown."""
@@ -502,6 +521,20 @@ class ArticleView(VerticalScroll, can_focus=True):
             text.append("\n" + caption, style=self._style("article-view--caption"))
         if note := excerpt_note(article, roomy=self.app.size.height >= ROOMY_ROWS):
             text.append("\n" + note, style=self._style("article-view--meta") + Style(italic=True))
+        return text
+
+    def _attachments(self, enclosures: tuple[Enclosure, ...]) -> Text:
+        """``Attachments``, then a line for each: ``audio/mpeg · 42:10 · 38.1 MB  URL``,
+        the URL a hyperlink when it may be one. Built as ``Text``: a feed's type or URL is
+        never read as markup."""
+        text = Text("Attachments", style=self._style("article-view--title"))
+        meta = self._style("article-view--meta")
+        for enclosure in enclosures:
+            url = _field(readable_url(enclosure.url))
+            text.append("\n" + _field(description(enclosure)) + "  ")
+            text.append(url, style=meta)
+            if len(enclosure.url) <= FIELD_CHARS and (target := hyperlink_target(enclosure.url)):
+                text.stylize(Style(link=target), len(text) - len(url), len(text))
         return text
 
     def _legend(self) -> Text:
