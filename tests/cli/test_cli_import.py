@@ -17,7 +17,16 @@ from store.storage.library import open_store
 
 NEWSDESK = Path(sys.executable).parent / "newsdesk"
 FIXTURES = support.FIXTURES / "ingest"
-SUMMARY_KEYS = {"added", "updated", "unchanged", "duplicates", "feeds_added", "rejected"}
+SUMMARY_KEYS = {
+    "added",
+    "updated",
+    "unchanged",
+    "duplicates",
+    "feeds_added",
+    "rejected",
+    "ignored",
+    "rules",
+}
 
 
 @pytest.fixture
@@ -110,6 +119,8 @@ def test_import_json_summary(newsdesk, db: Path, good_files: list[Path], tmp_pat
         "duplicates": 1,
         "feeds_added": 0,
         "rejected": [],
+        "ignored": 0,
+        "rules": {"read": 0, "starred": 0, "tagged": 0, "notify": 0},
     }
 
 

@@ -202,7 +202,12 @@ async def test_every_action_key_is_in_the_command_palette(make_app):
     """Each key that does something (not moving, not 1-9, which "Saved searches" covers)
     has a palette command saying so: "(e)"."""
     moving = {"j", "k", "g", "G", "space", "w", "b", "n", "N", "escape"}
-    shown = {"slash": "/", "right_square_bracket": "]", "left_square_bracket": "["}
+    shown = {
+        "slash": "/",
+        "right_square_bracket": "]",
+        "left_square_bracket": "[",
+        "vertical_line": "|",
+    }
     app = make_app()
     async with app.run_test(size=WIDE):
         helps = " ".join(help_text for _, help_text, _ in _main_commands(main_screen(app), {}))
