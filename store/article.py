@@ -51,6 +51,9 @@ FULL_TEXT = "full_text"
 FEED = "feed"
 ENCLOSURES = "enclosures"
 ENTITY_KINDS = ("person", "org", "place", "date", "figure", "misc")
+NAMED_KINDS = ("person", "org", "place", "misc")
+"""The kinds that name something (not dates and figures): what entity searches and facets
+cover."""
 KNOWN_FIELDS = (
     "id",
     "title",

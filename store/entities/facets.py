@@ -10,10 +10,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from store.article import NAMED_KINDS as _NAMED
 from store.article import Article, Entity
 from store.entities.extract import with_entities
 
-FACET_KINDS = ("person", "org", "place", "misc")
+FACET_KINDS = _NAMED
 NAMED_KINDS = frozenset(FACET_KINDS)
 """Entity kinds that ``entity:``, ``person:``, ``org:`` and ``place:`` search."""
 KIND_FIELDS = {"entity": None, "person": "person", "org": "org", "place": "place"}

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from store.article import Entity
 from store.entities import mention_names
 from store.fold import folded_name
+from store.query.nodes import apostrophe_spellings
 
 KIND_MARKS = {"person": "p", "org": "o", "place": "l", "misc": "m"}
 """The kinds entity searches cover (``store.entities.facets.NAMED_KINDS``) and their letters."""
@@ -77,7 +78,7 @@ def names_match(kind: str | None, name: str, prefix: bool, expand: Expand | None
     entries of each, where a prefix query first merges every entry of every such token
     (half a second for ``place:gaz`` at 1,000,000 articles, a millisecond so)."""
     kinds = KIND_MARKS.values() if kind is None else (KIND_MARKS[kind],)
-    spellings = dict.fromkeys((name, name.replace("'", _CURLY), name.replace(_CURLY, "'")))
+    spellings = apostrophe_spellings(name)
     starts = [mark + spelling.translate(_ESCAPES) for mark in kinds for spelling in spellings]
     terms = list(dict.fromkeys(t for start in starts for t in _terms(start, prefix, expand)))
     return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
@@ -90,6 +91,3 @@ def _terms(start: str, prefix: bool, expand: Expand | None) -> list[str]:
     if tokens is None:
         return [f'"{start}"*']
     return [f'"{token}"' for token in tokens] or [f'"{start}"']
-
-
-_CURLY = "\u2019"

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
+from store.article import NAMED_KINDS
 from store.fold import fold
 from store.query.nodes import (
     And,
@@ -31,13 +32,11 @@ from store.query.nodes import (
     Published,
     Tag,
     Text,
+    apostrophe_spellings,
 )
 
 WORD_FIELDS = ("title", "source", "author", "body", "tags")
 """The fields the index holds words of (``store.index.sync``), in its column order."""
-NAMED_KINDS = ("person", "org", "place", "misc")
-"""The kinds an entity term of any kind covers (``store.index.names.KIND_MARKS``)."""
-_CURLY = "\u2019"
 
 
 @dataclass
@@ -126,11 +125,11 @@ def _in_row(words: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
 
 def _mention(node: Mention, mentions: Collection[tuple[str, str]]) -> bool:
     kinds = NAMED_KINDS if node.kind is None else (node.kind,)
-    spellings = {node.name, node.name.replace("'", _CURLY), node.name.replace(_CURLY, "'")}
+    spellings = apostrophe_spellings(node.name)
     for kind, name in mentions:
         if kind not in kinds:
             continue
-        if name in spellings or (node.prefix and name.startswith(tuple(spellings))):
+        if name in spellings or (node.prefix and name.startswith(spellings)):
             return True
     return False
 

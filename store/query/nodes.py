@@ -35,6 +35,16 @@ def name_of(text: str) -> str:
     return _AROUND_NAME.sub("", folded_name(text))
 
 
+CURLY_APOSTROPHE = "\u2019"
+
+
+def apostrophe_spellings(name: str) -> tuple[str, ...]:
+    """``name`` with its apostrophes as written, straight and curly: texts often write
+    them curly (U+2019), readers type them straight. Each spelling once, as written first."""
+    straight = name.replace(CURLY_APOSTROPHE, "'")
+    return tuple(dict.fromkeys((name, name.replace("'", CURLY_APOSTROPHE), straight)))
+
+
 @dataclass(frozen=True)
 class Everything:
     """Matches every article: the empty query."""

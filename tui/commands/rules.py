@@ -10,15 +10,17 @@ stderr when a command that applies rules starts, and is skipped.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from store import StoreError, clean_line
+from store import StoreError
 from store.query.nodes import And, Feed, Flag, Node, Not, Or, Query
 from tui.commands.output import EXIT_OK, fail, print_json, say, warn
 from tui.commands.querying import caught_up_session, on_index, parse_cli_query, positive
+from tui.commands.search import JSON_FIELDS, print_row, results
 
 if TYPE_CHECKING:
-    from store import ImportSummary, Session
+    from store import ImportSummary
     from store.ingest.rules import Rule, Rules
     from tui.commands.output import SubParsers
 
@@ -68,14 +70,22 @@ def add_parser(commands: SubParsers, parent: argparse.ArgumentParser) -> None:
 def arrival_rules() -> Rules | None:
     """The config's rules, for ``import`` and ``fetch``; each one that cannot be used is a
     line on stderr (and is skipped)."""
-    from store import read_config
     from store.ingest.rules import Rules
+
+    rules = _config_rules()[1]
+    return Rules(rules) if rules else None
+
+
+def _config_rules() -> tuple[Path, tuple[Rule, ...]]:
+    """The config file and the rules in it; each rule that cannot be used is a line on
+    stderr."""
+    from store import read_config
 
     report = read_config()
     for problem in report.problems:
         if problem.text.startswith("rule "):
             warn(f"config {report.path}: {problem.where()}")
-    return Rules(report.config.rules) if report.config.rules else None
+    return report.path, report.config.rules
 
 
 def rules_note(summary: ImportSummary) -> str:
@@ -93,19 +103,15 @@ def rules_note(summary: ImportSummary) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from store import read_config
-
-    report = read_config()
-    for problem in report.problems:
-        if problem.text.startswith("rule "):
-            warn(f"config {report.path}: {problem.where()}")
-    rules = report.config.rules
+    path, rules = _config_rules()
     if not rules:
-        say(f"no rules in {report.path} (see newsdesk rules --help)")
+        say(f"no rules in {path} (see newsdesk rules --help)")
         return EXIT_OK
     try:
         session = caught_up_session(args.db)
-        counts = on_index(session, lambda s: [len(s.index.search(_tested(r))) for r in rules])
+        counts = on_index(
+            session, lambda s: [len(s.index.search(_with_feed(r.query, r.feed))) for r in rules]
+        )
     except StoreError as exc:
         return fail(str(exc))
     if args.json:
@@ -120,41 +126,29 @@ def run_test(args: argparse.Namespace) -> int:
     query = parse_cli_query(" ".join(args.query))
     if isinstance(query, int):
         return query
-    if args.feed:
-        query = Query(And((query.root, Feed(args.feed))), query.sort)
+    query = _with_feed(Query(query.root, "date"), args.feed)
     if _names_state(query.root):
         warn("is: terms: an article arrives unread and not starred, whatever it is now")
     try:
         session = caught_up_session(args.db)
-        found, total = on_index(session, lambda s: _matches(s, query, args.limit))
+        found, matched, total = on_index(session, lambda s: results(s, query, args.limit))
     except StoreError as exc:
         return fail(str(exc))
     if args.json:
-        print_json({"matched": len(found[1]), "total": total, "articles": found[0]})
+        articles = [{name: doc.get(name, "") for name in JSON_FIELDS} for doc in found]
+        print_json({"matched": matched, "total": total, "articles": articles})
         return EXIT_OK
-    for doc in found[0]:
-        date = str(doc.get("published", ""))[:10] or "-" * 10
-        print(f"{date}  {clean_line(str(doc.get('source', '')))}  {clean_line(str(doc['title']))}")
-    say(f"{len(found[1])} of {total} stored articles match")
+    for doc in found:
+        print_row(doc)
+    say(f"{matched} of {total} stored articles match")
     return EXIT_OK
 
 
-def _tested(rule: Rule) -> Query:
-    if rule.feed is None:
-        return rule.query
-    return Query(And((rule.query.root, Feed(rule.feed))), rule.query.sort)
-
-
-def _matches(
-    session: Session, query: Query, limit: int | None
-) -> tuple[tuple[list[dict[str, Any]], list[int]], int]:
-    rowids = session.index.search(Query(query.root, "date"))
-    shown = rowids if limit is None else rowids[:limit]
-    docs = [
-        {k: doc.get(k, "") for k in ("id", "title", "source", "published", "url")}
-        for doc in session.index.documents(shown)
-    ]
-    return (docs, rowids), session.total()
+def _with_feed(query: Query, feed: str | None) -> Query:
+    """``query`` kept to the articles fetched from ``feed``, as a rule with ``feed`` is."""
+    if feed is None:
+        return query
+    return Query(And((query.root, Feed(feed))), query.sort)
 
 
 def _names_state(node: Node) -> bool:

@@ -67,7 +67,7 @@ def run_search(args: argparse.Namespace) -> int:
         return query
     try:
         session = caught_up_session(args.db)
-        found, matched, total = on_index(session, lambda s: _results(s, query, args.limit))
+        found, matched, total = on_index(session, lambda s: results(s, query, args.limit))
     except StoreError as exc:
         return fail(str(exc))
     if args.json:
@@ -77,7 +77,7 @@ def run_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _results(
+def results(
     session: Session, query: Query, limit: int | None
 ) -> tuple[list[dict[str, Any]], int, int]:
     """(documents to print, how many match, how many articles there are)."""
@@ -86,10 +86,15 @@ def _results(
     return session.index.documents(shown), len(rowids), session.total()
 
 
+def print_row(doc: dict[str, Any]) -> None:
+    """One article as a line: date, source, title."""
+    date = str(doc.get("published", ""))[:10] or "-" * 10
+    print(f"{date}  {clean_line(str(doc.get('source', '')))}  {clean_line(str(doc['title']))}")
+
+
 def _print_rows(documents: list[dict[str, Any]], matched: int, total: int) -> None:
     for doc in documents:
-        date = str(doc.get("published", ""))[:10] or "-" * 10
-        print(f"{date}  {clean_line(str(doc.get('source', '')))}  {clean_line(str(doc['title']))}")
+        print_row(doc)
     if sys.stderr.isatty():
         more = f", {len(documents)} shown" if len(documents) < matched else ""
         print(f"{matched} of {total} articles match{more}", file=sys.stderr)
